@@ -1,0 +1,87 @@
+"""The `callsim` command: global flags, sub-commands, and one-line errors instead of tracebacks.
+
+Each sub-command lives in its own module with a `register(subparsers)` function that adds its
+parser and sets `func(args) -> int`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from simulator import __version__
+from simulator.errors import UserError
+from simulator.llm.base import BackendError
+
+# Imported lazily inside `_build_parser` so `callsim code` does not pay for the app or the model.
+_COMMAND_MODULES = (
+    "simulator.cli.code_cmd",
+    "simulator.cli.persona_cmd",
+    "simulator.cli.play_cmd",
+    "simulator.cli.score_cmd",
+    "simulator.cli.history_cmd",
+    "simulator.cli.app_cmd",
+)
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    import importlib
+
+    parser = argparse.ArgumentParser(
+        prog="callsim",
+        description="Practise a Call Russia phone call against a local model, then read a "
+        "scorecard. With no sub-command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"callsim {__version__}")
+    parser.add_argument(
+        "--backend", choices=["embedded", "openai"], help="embedded llama.cpp (default) or an "
+        "OpenAI-compatible server (env CALLSIM_BACKEND)"
+    )
+    parser.add_argument("--model", metavar="PATH.gguf", help="a GGUF model (env CALLSIM_MODEL)")
+    parser.add_argument(
+        "--base-url", metavar="URL", help="OpenAI-compatible server (env CALLSIM_BASE_URL)"
+    )
+    parser.add_argument(
+        "--prompt-style",
+        choices=["transcript", "chat"],
+        help="for --backend openai: /v1/completions or /v1/chat/completions "
+        "(env CALLSIM_PROMPT_STYLE, default chat)",
+    )
+    parser.add_argument(
+        "--data-dir", metavar="DIR", help="where history lives (env CALLSIM_DATA_DIR)"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in _COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run `callsim` and return its exit status."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:
+        app_main = getattr(args, "app_func", None)
+        from simulator.cli import app_cmd
+
+        func = app_main or app_cmd.run_app
+    try:
+        return int(func(args) or 0)
+    except UserError as exc:
+        print(f"callsim: {exc}", file=sys.stderr)
+        return 1
+    except BackendError as exc:
+        print(f"callsim: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,103 @@
+"""Where callsim keeps its files and which backend it uses.
+
+Precedence for each setting: command-line flag, then environment variable, then the saved
+settings file (written by the app's Settings screen), then the default.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+
+from simulator.llm.base import PromptStyle
+
+BackendKind = Literal["embedded", "openai"]
+APP_NAME = "callsim"
+REPO_PERSONAS = Path(__file__).resolve().parent.parent / "personas"
+
+
+def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """Where history lives: `override`, else `CALLSIM_DATA_DIR`, else the platform's data dir."""
+    raw = override or os.environ.get("CALLSIM_DATA_DIR")
+    path = Path(raw).expanduser() if raw else Path(platformdirs.user_data_dir(APP_NAME))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def cache_dir() -> Path:
+    """Where the assembled bundled model is kept (`CALLSIM_CACHE_DIR` overrides)."""
+    raw = os.environ.get("CALLSIM_CACHE_DIR")
+    path = Path(raw).expanduser() if raw else Path(platformdirs.user_cache_dir(APP_NAME))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def persona_dirs(data: Path) -> list[Path]:
+    """Folders personas are loaded from: `CALLSIM_PERSONAS_DIR` if set, else the bundled
+    `personas/` folder plus the trainer's own `personas/` under the data directory."""
+    raw = os.environ.get("CALLSIM_PERSONAS_DIR")
+    if raw:
+        return [Path(p).expanduser() for p in raw.split(os.pathsep) if p]
+    return [REPO_PERSONAS, data / "personas"]
+
+
+@dataclass
+class Settings:
+    """Backend choice and interface preferences."""
+
+    backend: BackendKind = "embedded"
+    model: str | None = None
+    base_url: str | None = None
+    prompt_style: PromptStyle = "chat"
+    ui_lang: str = "en"
+    call_lang: str = "ru"
+    mode: str = "practice"
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @staticmethod
+    def path(data: Path) -> Path:
+        """The saved settings file."""
+        return data / "settings.json"
+
+    @classmethod
+    def load(cls, data: Path) -> Settings:
+        """Saved settings, or defaults when none are saved or the file is unreadable."""
+        try:
+            raw = json.loads(cls.path(data).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls()
+        known = {k: v for k, v in raw.items() if k in cls.__dataclass_fields__}
+        try:
+            return cls(**known)
+        except TypeError:
+            return cls()
+
+    def save(self, data: Path) -> None:
+        """Write the settings file atomically."""
+        target = self.path(data)
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2), encoding="utf-8")
+        tmp.replace(target)
+
+    def apply_overrides(
+        self,
+        backend: str | None = None,
+        model: str | None = None,
+        base_url: str | None = None,
+        prompt_style: str | None = None,
+    ) -> Settings:
+        """Settings with flags and then environment variables applied on top."""
+        env = os.environ
+        merged = Settings(**asdict(self))
+        merged.backend = (backend or env.get("CALLSIM_BACKEND") or merged.backend)  # type: ignore[assignment]
+        merged.model = model or env.get("CALLSIM_MODEL") or merged.model
+        merged.base_url = base_url or env.get("CALLSIM_BASE_URL") or merged.base_url
+        merged.prompt_style = (  # type: ignore[assignment]
+            prompt_style or env.get("CALLSIM_PROMPT_STYLE") or merged.prompt_style
+        )
+        return merged

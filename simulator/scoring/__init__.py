@@ -1,0 +1,1 @@
+"""Session -> scorecard, with the rubric as data (SPEC section 5)."""
