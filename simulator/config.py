@@ -94,7 +94,7 @@ class Settings:
         """Settings with flags and then environment variables applied on top."""
         env = os.environ
         merged = Settings(**asdict(self))
-        merged.backend = (backend or env.get("CALLSIM_BACKEND") or merged.backend)  # type: ignore[assignment]
+        merged.backend = backend or env.get("CALLSIM_BACKEND") or merged.backend  # type: ignore[assignment]
         merged.model = model or env.get("CALLSIM_MODEL") or merged.model
         merged.base_url = base_url or env.get("CALLSIM_BASE_URL") or merged.base_url
         merged.prompt_style = (  # type: ignore[assignment]

@@ -26,7 +26,9 @@ class RespondentState(BaseModel):
 
     trust: float = Field(ge=0.0, le=1.0, description="Belief that the caller means no harm.")
     openness: float = Field(ge=0.0, le=1.0, description="Willingness to consider another view.")
-    irritation: float = Field(ge=0.0, le=1.0, description="Annoyance; past a threshold they hang up.")
+    irritation: float = Field(
+        ge=0.0, le=1.0, description="Annoyance; past a threshold they hang up."
+    )
 
 
 class Turn(BaseModel):

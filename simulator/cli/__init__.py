@@ -35,8 +35,9 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"callsim {__version__}")
     parser.add_argument(
-        "--backend", choices=["embedded", "openai"], help="embedded llama.cpp (default) or an "
-        "OpenAI-compatible server (env CALLSIM_BACKEND)"
+        "--backend",
+        choices=["embedded", "openai"],
+        help="embedded llama.cpp (default) or an OpenAI-compatible server (env CALLSIM_BACKEND)",
     )
     parser.add_argument("--model", metavar="PATH.gguf", help="a GGUF model (env CALLSIM_MODEL)")
     parser.add_argument(

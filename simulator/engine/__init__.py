@@ -1,0 +1,1 @@
+"""A practice call: persona state, prompt building, reply checks, the turn loop."""

@@ -1,0 +1,277 @@
+"""One practice call: the volunteer speaks, the turn is coded once, the respondent's state moves,
+and the respondent answers through the backend with every reply checked before it counts.
+
+Every turn is committed to the store as it happens, so a crash loses no finished turn.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from simulator.codes import Lang
+from simulator.coding import Coding, code_utterance
+from simulator.engine import reply_check
+from simulator.engine.events import (
+    CallEnded,
+    ReplyDiscarded,
+    ReplyDone,
+    ReplyEvent,
+    ReplyStarted,
+    ReplyToken,
+)
+from simulator.engine.prompt import PromptBuilder
+from simulator.engine.state import apply_turn, hangs_up, initial_state, mood_for
+from simulator.llm.base import Backend, GenerationRequest
+from simulator.persona import Mood, Persona
+from simulator.scoring.model import Scorecard
+from simulator.session import EndedBy, Mode, RespondentState, SessionRecord, Turn
+from simulator.store import Store
+
+DEFAULT_MAX_TURNS = 30
+"""Volunteer turns after which the call ends with `turn_limit`."""
+DEFAULT_ATTEMPTS = 3
+"""Model attempts per reply before a persona fallback line is used."""
+MAX_TOKENS = 60
+
+
+class CallOver(Exception):
+    """The volunteer spoke after the call had ended."""
+
+
+class Call:
+    """A session in progress. Not thread-safe except `cancel_reply`, which any thread may call."""
+
+    def __init__(
+        self,
+        persona: Persona,
+        lang: Lang,
+        backend: Backend,
+        *,
+        store: Store | None = None,
+        mode: Mode = "practice",
+        seed: int | None = None,
+        max_turns: int = DEFAULT_MAX_TURNS,
+        attempts: int = DEFAULT_ATTEMPTS,
+    ) -> None:
+        self.persona = persona
+        self.lang: Lang = lang
+        self.backend = backend
+        self.store = store
+        self.max_turns = max_turns
+        self.attempts = max(1, attempts)
+        self.seed = seed if seed is not None else random.randrange(1, 2**31)
+        self._rng = random.Random(self.seed)
+        self._prompt = PromptBuilder(persona, lang, backend.prompt_style)
+        self._cancel = threading.Event()
+        self.state: RespondentState = initial_state(persona.dynamics)
+        self._history: list[RespondentState] = [self.state]
+        self.last_coding: Coding | None = None
+        self.record = SessionRecord(
+            id=uuid.uuid4().hex[:12],
+            persona=persona.id,
+            lang=lang,
+            model=backend.name,
+            started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            mode=mode,
+        )
+        if store is not None:
+            store.save_session(self.record)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    @property
+    def turns(self) -> list[Turn]:
+        """The call so far."""
+        return self.record.turns
+
+    @property
+    def ended(self) -> bool:
+        """Whether the call is over."""
+        return self.record.ended_by is not None
+
+    @property
+    def mood(self) -> Mood:
+        """The mood the respondent would answer in now."""
+        return mood_for(self.state, self.persona.dynamics)
+
+    @property
+    def volunteer_turns(self) -> int:
+        """How many times the volunteer has spoken."""
+        return sum(1 for t in self.turns if t.speaker == "volunteer")
+
+    @property
+    def awaiting_reply(self) -> bool:
+        """Whether the last turn is the volunteer's and the respondent has not answered yet."""
+        return bool(self.turns) and self.turns[-1].speaker == "volunteer" and not self.ended
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def _append(self, turn: Turn) -> Turn:
+        self.record.turns.append(turn)
+        if self.store is not None:
+            self.store.append_turn(self.record.id, len(self.record.turns) - 1, turn)
+        return turn
+
+    def _respondent_turn(self, text: str, source: str, attempts: int | None = None) -> Turn:
+        return Turn(
+            speaker="respondent",
+            text=text,
+            state=self.state,
+            mood=self.mood,
+            source=source,  # type: ignore[arg-type]
+            attempts=attempts,
+        )
+
+    def pick_up(self) -> Turn:
+        """The respondent answers the phone with one of the persona's opening lines."""
+        if self.turns:
+            raise RuntimeError("the respondent has already picked up")
+        line = self._rng.choice(self.persona.opening_lines.get(self.lang))
+        return self._append(self._respondent_turn(reply_check.normalise(line), "authored"))
+
+    def say(self, text: str) -> Turn:
+        """Record the volunteer's turn: coded once, stored, and the respondent's state moved."""
+        if self.ended:
+            raise CallOver("the call has ended")
+        if self.awaiting_reply:
+            raise RuntimeError("the respondent has not answered the last turn yet")
+        clean = reply_check.normalise(text)
+        if not clean:
+            raise ValueError("empty turn")
+        previous = next((t.text for t in reversed(self.turns) if t.speaker == "respondent"), None)
+        coding = code_utterance(clean, self.lang, previous=previous)
+        self.last_coding = coding
+        turn = Turn(
+            speaker="volunteer",
+            text=clean,
+            codes=list(coding.codes),
+            evidence={code: list(spans) for code, spans in coding.evidence.items()},
+        )
+        self._append(turn)
+        self.state = apply_turn(self.state, coding.codes, self.persona.dynamics)
+        self._history.append(self.state)
+        return turn
+
+    def cancel_reply(self) -> None:
+        """Stop the reply being generated (safe from any thread); what was said so far stands."""
+        self._cancel.set()
+
+    def reply(self) -> Iterator[ReplyEvent]:
+        """The respondent answers the volunteer's last turn, streamed as events.
+
+        Ends with `ReplyDone`, and with `CallEnded` when the respondent hung up or the turn
+        limit was reached."""
+        if not self.awaiting_reply:
+            raise RuntimeError("nothing to answer")
+        self._cancel.clear()
+        dynamics = self.persona.dynamics
+        if hangs_up(self.state, dynamics):
+            line = self._rng.choice(self.persona.hangup_line.get(self.lang))
+            turn = self._append(self._respondent_turn(reply_check.normalise(line), "authored"))
+            yield ReplyDone(turn)
+            self._finish("hangup")
+            yield CallEnded("hangup")
+            return
+        turn = yield from self._generate()
+        yield ReplyDone(turn)
+        if self.volunteer_turns >= self.max_turns:
+            self._finish("turn_limit")
+            yield CallEnded("turn_limit")
+
+    def _request(self, attempt: int) -> GenerationRequest:
+        turns, mood = self.turns, self.mood
+        common = {
+            "max_tokens": MAX_TOKENS,
+            "temperature": 0.7 + 0.15 * (attempt - 1),
+            "stop": self._prompt.stop,
+            "seed": (self.seed + 7919 * len(turns) + attempt) % 2**31,
+        }
+        if self._prompt.style == "chat":
+            return GenerationRequest(messages=self._prompt.messages(turns, mood), **common)  # type: ignore[arg-type]
+        return GenerationRequest(prompt=self._prompt.transcript(turns, mood), **common)  # type: ignore[arg-type]
+
+    def _generate(self) -> Iterator[ReplyEvent]:
+        volunteer_text = self.turns[-1].text
+        recent = tuple(t.text for t in self.turns if t.speaker == "respondent")[-3:]
+        for attempt in range(1, self.attempts + 1):
+            yield ReplyStarted(attempt)
+            text, reason = "", None
+            stream = self.backend.stream(self._request(attempt))
+            try:
+                for piece in stream:
+                    piece = reply_check.clean(piece)
+                    if not text:
+                        piece = piece.lstrip()
+                    if not piece:
+                        continue
+                    text += piece
+                    reason = reply_check.early_problem(text)
+                    if reason:
+                        break
+                    yield ReplyToken(piece)
+                    if self._cancel.is_set():
+                        break
+            finally:
+                close = getattr(stream, "close", None)
+                if close is not None:
+                    close()
+            text = reply_check.normalise(text)
+            if self._cancel.is_set() and not reason:
+                if reply_check.problem(text, self.lang, volunteer_text, recent) is None:
+                    return self._append(self._respondent_turn(text + "…", "model", attempt))
+                reason = "stopped"
+            reason = reason or reply_check.problem(text, self.lang, volunteer_text, recent)
+            if reason is None:
+                source = "model" if attempt == 1 else "retry"
+                return self._append(self._respondent_turn(text, source, attempt))
+            yield ReplyDiscarded(reason)
+            if self._cancel.is_set():
+                break
+        return self._append(
+            self._respondent_turn(self._fallback_line(recent), "fallback", self.attempts)
+        )
+
+    def _fallback_line(self, recent: tuple[str, ...]) -> str:
+        lines = self.persona.fallback_lines.get(self.mood).get(self.lang)
+        fresh = [line for line in lines if reply_check.normalise(line) not in recent] or lines
+        return reply_check.normalise(self._rng.choice(fresh))
+
+    def undo(self) -> bool:
+        """Take back the volunteer's last turn and the respondent's answer (practice mode).
+
+        Returns False when there is nothing to undo or the call has ended."""
+        if self.ended or self.record.mode != "practice":
+            return False
+        idx = max((i for i, t in enumerate(self.turns) if t.speaker == "volunteer"), default=None)
+        if idx is None:
+            return False
+        del self.record.turns[idx:]
+        self._history.pop()
+        self.state = self._history[-1]
+        self.last_coding = None
+        if self.store is not None:
+            self.store.truncate_turns(self.record.id, idx)
+        return True
+
+    def _finish(self, ended_by: EndedBy) -> None:
+        from simulator.scoring.scorecard import score_session
+
+        self.record.ended_by = ended_by
+        self.record.scorecard = score_session(self.record)
+        if self.store is not None:
+            self.store.finish_session(self.record.id, ended_by, self.record.scorecard)
+
+    def end(self, ended_by: EndedBy = "volunteer") -> Scorecard:
+        """End the call (if it has not ended) and return its scorecard."""
+        if not self.ended:
+            self._finish(ended_by)
+        assert self.record.scorecard is not None
+        return self.record.scorecard
+
+    def trajectory(self) -> list[RespondentState]:
+        """The respondent's state after the pick-up and after each volunteer turn."""
+        return list(self._history)
