@@ -1,0 +1,92 @@
+"""`callsim play`: one session without the app, the volunteer's turns read from a script file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from simulator.cli.common import personas_dirs, read_text_file, settings_from
+from simulator.errors import UserError
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the `play` parser."""
+    p = sub.add_parser(
+        "play",
+        help="run one session from a script of volunteer turns",
+        description="Run one practice call without the app: each non-blank line of FILE (lines "
+        "starting with # are comments) is a volunteer turn; the respondent answers through the "
+        "configured backend. The session is saved to history.",
+    )
+    p.add_argument("--persona", required=True, metavar="ID", help="persona id (see `personas`)")
+    p.add_argument("--lang", choices=["ru", "en"], default="ru", help="call language (ru)")
+    p.add_argument(
+        "--script", required=True, metavar="FILE", help="volunteer turns, or - for stdin"
+    )
+    p.add_argument("--seed", type=int, help="seed for reproducible choices and sampling")
+    p.add_argument("--mode", choices=["practice", "assessment"], default="assessment")
+    p.add_argument("--max-turns", type=int, default=None, metavar="N", help="turn limit")
+    p.add_argument("--json", action="store_true", help="print the session record as JSON")
+    p.set_defaults(func=run)
+
+
+def script_lines(text: str, source: str) -> list[str]:
+    """Volunteer turns from a script: non-blank lines that are not # comments."""
+    lines = [ln.strip() for ln in text.splitlines()]
+    turns = [ln for ln in lines if ln and not ln.startswith("#")]
+    if not turns:
+        raise UserError(f"{source}: the script has no volunteer turns")
+    return turns
+
+
+def run(args: argparse.Namespace) -> int:
+    """Play the script and print the transcript (or the record with --json)."""
+    from simulator.engine.call import DEFAULT_MAX_TURNS, Call
+    from simulator.engine.events import ReplyDone
+    from simulator.llm.factory import make_backend
+    from simulator.persona_loader import find_persona
+    from simulator.store import Store
+
+    turns = script_lines(read_text_file(args.script), args.script)
+    persona = find_persona(args.persona, personas_dirs(args))
+    backend = make_backend(settings_from(args))
+    store = Store.open(args.data_dir)
+    call = Call(
+        persona,
+        args.lang,
+        backend,
+        store=store,
+        mode=args.mode,
+        seed=args.seed,
+        max_turns=args.max_turns or DEFAULT_MAX_TURNS,
+    )
+    out = sys.stdout
+    talk = not args.json
+
+    def show(speaker: str, text: str) -> None:
+        if talk:
+            out.write(f"{speaker}: {text}\n")
+            out.flush()
+
+    r, v = ("Р", "В") if args.lang == "ru" else ("R", "V")
+    show(r, call.pick_up().text)
+    for line in turns:
+        if call.ended:
+            break
+        show(v, call.say(line).text)
+        for event in call.reply():
+            if isinstance(event, ReplyDone):
+                show(r, event.turn.text)
+    scorecard = call.end("script_end")
+    if args.json:
+        json.dump(call.record.to_json_dict(), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        ended = call.record.ended_by
+        out.write(
+            f"\n[{ended}] session {call.record.id}: overall {scorecard.overall}, "
+            f"readiness {scorecard.readiness}\n"
+        )
+    store.close()
+    return 0
