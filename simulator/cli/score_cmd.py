@@ -1,0 +1,81 @@
+"""`callsim score FILE [--json]`: score a saved session record or a plain transcript."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from simulator.cli.common import read_text_file
+from simulator.errors import UserError
+from simulator.session import SessionRecord
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the `score` parser."""
+    p = sub.add_parser(
+        "score",
+        help="score a session record (JSON) or a plain transcript",
+        description="Score a practice call. FILE is a session record (JSON, as written by "
+        "`callsim play --json`) or a plain transcript with one turn a line, `V: ...` for the "
+        "volunteer and `R: ...` for the respondent (also В:/Р:). The rubric is the bundled "
+        "one unless CALLSIM_RUBRIC names another.",
+    )
+    p.add_argument("file", metavar="FILE", help="the record or transcript, or - for stdin")
+    p.add_argument("--json", action="store_true", help="print the scorecard as JSON")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read, score and print."""
+    from simulator.scoring.report import format_report
+    from simulator.scoring.rubric import load_rubric
+    from simulator.scoring.scorecard import score_session
+
+    source = "<stdin>" if args.file == "-" else args.file
+    record = read_session(read_text_file(args.file), source)
+    rubric = load_rubric()
+    scorecard = score_session(record, rubric)
+    if args.json:
+        json.dump(scorecard.model_dump(mode="json"), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(format_report(record, scorecard, rubric))
+    return 0
+
+
+def read_session(text: str, source: str) -> SessionRecord:
+    """A coded session record from a JSON record (text starting with `{`) or a transcript."""
+    from simulator.scoring.transcript import code_uncoded_turns, parse_transcript
+
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if not stripped:
+        raise UserError(
+            f"{source}: empty file; expected a session record (JSON) or a transcript "
+            "(lines `V: ...` / `R: ...`)"
+        )
+    if stripped.startswith("{"):
+        record = parse_record(text.lstrip("\ufeff"), source)
+    else:
+        record = parse_transcript(text, source)
+    return code_uncoded_turns(record)
+
+
+def parse_record(text: str, source: str) -> SessionRecord:
+    """A session record from JSON text, or a one-line `UserError` with line or field."""
+    from pydantic import ValidationError
+
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{source}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+    if not isinstance(raw, dict):
+        raise UserError(f"{source}: expected a session record (a JSON object)")
+    try:
+        return SessionRecord.model_validate(raw)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(part) for part in error["loc"]) or "(record)"
+        more = len(exc.errors()) - 1
+        suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+        raise UserError(f"{source}: {field}: {error['msg']}{suffix}") from None

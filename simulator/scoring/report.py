@@ -1,0 +1,142 @@
+"""A scorecard as a plain-text report in the session's language (for `callsim score`)."""
+
+from __future__ import annotations
+
+from simulator.codes import Lang
+from simulator.scoring.model import DIMENSIONS, Scorecard
+from simulator.scoring.rubric import Rubric
+from simulator.session import SessionRecord
+
+BAR_WIDTH = 20
+
+_LABELS: dict[Lang, dict[str, str]] = {
+    "en": {
+        "title": "Scorecard",
+        "overall": "Overall",
+        "readiness": "Readiness",
+        "ready": "ready for live calls",
+        "almost": "almost ready",
+        "not_yet": "not yet",
+        "empathy": "Empathy",
+        "human_life": "Human life",
+        "listening": "Listening",
+        "respect": "Respect",
+        "safety": "Safety",
+        "hard_fails": "Hard fails",
+        "turn": "turn",
+        "metrics": "Metrics",
+        "volunteer_turns": "volunteer turns",
+        "open_questions": "open questions",
+        "reflections": "reflections",
+        "reflection_to_question": "reflections per question",
+        "volunteer_talk_share": "your share of the words",
+        "outcome": "Outcome",
+        "hung_up": "the respondent hung up",
+        "stayed": "the respondent stayed on the line",
+        "final_openness": "final openness",
+        "suggestions": "Suggestions",
+        "no_suggestions": "Nothing to change: keep it up.",
+        "why": "Why",
+        "try_instead": "Try instead",
+        "no_turns": "No volunteer turns to score.",
+        "too_short": "The call is too short to judge readiness.",
+        "none": "none",
+    },
+    "ru": {
+        "title": "Оценка звонка",
+        "overall": "Итог",
+        "readiness": "Готовность",
+        "ready": "готовы к настоящим звонкам",
+        "almost": "почти готовы",
+        "not_yet": "пока нет",
+        "empathy": "Эмпатия",
+        "human_life": "Ценность жизни",
+        "listening": "Слушание",
+        "respect": "Уважение",
+        "safety": "Безопасность",
+        "hard_fails": "Грубые ошибки",
+        "turn": "реплика",
+        "metrics": "Показатели",
+        "volunteer_turns": "ваших реплик",
+        "open_questions": "открытых вопросов",
+        "reflections": "отражений",
+        "reflection_to_question": "отражений на вопрос",
+        "volunteer_talk_share": "ваша доля слов",
+        "outcome": "Результат",
+        "hung_up": "собеседник повесил трубку",
+        "stayed": "собеседник остался на линии",
+        "final_openness": "открытость в конце",
+        "suggestions": "Что можно сказать иначе",
+        "no_suggestions": "Менять нечего: так держать.",
+        "why": "Почему",
+        "try_instead": "Попробуйте",
+        "no_turns": "Нет реплик волонтёра, оценивать нечего.",
+        "too_short": "Звонок слишком короткий, чтобы судить о готовности.",
+        "none": "нет",
+    },
+}
+
+
+def format_report(
+    record: SessionRecord, scorecard: Scorecard, rubric: Rubric, evidence_per_dimension: int = 2
+) -> str:
+    """The session's scorecard as text in the session's language: overall and readiness, a
+    bar per dimension with quoted evidence, hard fails, metrics, outcome and suggestions."""
+    t = _LABELS[record.lang]
+    min_volunteer_turns = rubric.readiness.min_volunteer_turns
+    lines = [
+        f"{t['title']}: {record.persona} · {record.id}",
+        f"{t['overall']}: {scorecard.overall}/100    {t['readiness']}: {t[scorecard.readiness]}",
+    ]
+    metrics = scorecard.metrics
+    if metrics.volunteer_turns == 0:
+        lines.append(t["no_turns"])
+    elif metrics.volunteer_turns < min_volunteer_turns:
+        lines.append(t["too_short"])
+    lines.append("")
+    width = max(len(t[name]) for name in DIMENSIONS)
+    for name in DIMENSIONS:
+        dimension = scorecard.dimensions[name]
+        lines.append(f"{t[name]:<{width}}  {_bar(dimension.score)} {dimension.score:>3}")
+        for quote in dimension.evidence[:evidence_per_dimension]:
+            lines.append(f"{'':<{width}}    {t['turn']} {quote.turn}: «{quote.quote}»")
+    if scorecard.hard_fails:
+        lines += ["", f"{t['hard_fails']}:"]
+        for fail in scorecard.hard_fails:
+            lines.append(f"  {t['turn']} {fail.turn} [{fail.code}]: «{fail.quote}»")
+    ratio = metrics.reflection_to_question
+    lines += [
+        "",
+        f"{t['metrics']}:",
+        f"  {t['volunteer_turns']}: {metrics.volunteer_turns}",
+        f"  {t['open_questions']}: {metrics.open_questions}",
+        f"  {t['reflections']}: {metrics.reflections}",
+        f"  {t['reflection_to_question']}: {t['none'] if ratio is None else f'{ratio:.2f}'}",
+        f"  {t['volunteer_talk_share']}: {metrics.volunteer_talk_share:.0%}",
+        "",
+        f"{t['outcome']}: {_outcome(record, scorecard, record.lang)}",
+        "",
+        f"{t['suggestions']}:",
+    ]
+    if not scorecard.suggestions and metrics.volunteer_turns:
+        lines.append(f"  {t['no_suggestions']}")
+    for number, suggestion in enumerate(scorecard.suggestions, start=1):
+        lines += [
+            f"  {number}. {t['turn']} {suggestion.turn}: «{suggestion.quote}»",
+            f"     {t['why']}: {suggestion.why}",
+            f"     {t['try_instead']}: {suggestion.try_instead}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _outcome(record: SessionRecord, scorecard: Scorecard, lang: Lang) -> str:
+    t = _LABELS[lang]
+    text = t["hung_up"] if scorecard.outcome.hung_up else t["stayed"]
+    if any(turn.state is not None for turn in record.turns):
+        text += f"; {t['final_openness']} {scorecard.outcome.final_openness:.2f}"
+    return text
+
+
+def _bar(score: int) -> str:
+    filled = round(score * BAR_WIDTH / 100)
+    return "█" * filled + "░" * (BAR_WIDTH - filled)
