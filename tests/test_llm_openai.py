@@ -9,7 +9,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from simulator.config import Settings
+from simulator.errors import UserError
 from simulator.llm.base import BackendError, ChatMessage, GenerationRequest
+from simulator.llm.factory import make_backend
 from simulator.llm.openai_compat import OpenAIBackend, normalise_base_url
 
 if TYPE_CHECKING:
@@ -201,3 +204,20 @@ def test_base_urls_are_accepted_with_or_without_v1(given: str, expected: str) ->
 def test_a_base_url_that_is_not_http_is_refused_clearly(bad: str) -> None:
     with pytest.raises(BackendError, match="is not an http"):
         OpenAIBackend(bad)
+
+
+def test_factory_needs_a_server_url_for_the_openai_backend() -> None:
+    with pytest.raises(UserError, match="needs a server URL: pass --base-url"):
+        make_backend(Settings(backend="openai"))
+
+
+def test_factory_builds_the_openai_backend_with_the_chosen_prompt_style() -> None:
+    settings = Settings(backend="openai", base_url="http://127.0.0.1:9/", prompt_style="transcript")
+    backend = make_backend(settings)
+    assert backend.prompt_style == "transcript"
+    assert backend.name == "openai:127.0.0.1:9"
+
+
+def test_factory_refuses_a_malformed_server_url() -> None:
+    with pytest.raises(UserError, match="is not an http"):
+        make_backend(Settings(backend="openai", base_url="127.0.0.1:8080"))

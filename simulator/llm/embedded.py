@@ -17,7 +17,7 @@ import random
 import threading
 import uuid
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -233,7 +233,7 @@ class EmbeddedBackend:
         """chat when the GGUF carries a chat template, else transcript."""
         return self._style
 
-    def stream(self, request: GenerationRequest) -> Iterator[str]:
+    def stream(self, request: GenerationRequest) -> Generator[str, None, None]:
         """Yield the reply's text as llama.cpp produces it.
 
         Waits while another thread generates on the same model. Closing the iterator stops

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
@@ -114,7 +114,7 @@ class OpenAIBackend:
             )
         return self.model or str(first)
 
-    def stream(self, request: GenerationRequest) -> Iterator[str]:
+    def stream(self, request: GenerationRequest) -> Generator[str, None, None]:
         """Yield the reply's text as the server streams it; closing the iterator drops the
         connection. Raises `BackendError` on any failure."""
         url, body = self._endpoint_and_body(request)
