@@ -1,4 +1,4 @@
-"""Persona schema (pydantic) and YAML loading with precise errors.
+"""Persona schema (pydantic). Loading YAML with precise errors is in `persona_loader`.
 
 A persona is authored by a trainer in YAML. Every text exists in Russian and English in the
 same file, so one persona is playable in both languages. `trainer_notes` never reaches the
@@ -7,9 +7,10 @@ model.
 
 from __future__ import annotations
 
-from typing import Literal
+import json
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from simulator.codes import Code, Lang
 
@@ -19,6 +20,23 @@ Mood = Literal["hostile", "guarded", "neutral", "open"]
 MOODS: tuple[Mood, ...] = ("hostile", "guarded", "neutral", "open")
 
 
+PLACEHOLDER = "TODO"
+"""Marks a text a trainer has not written yet (`callsim persona new` fills texts with it)."""
+
+
+def _written_text(value: str) -> str:
+    """A text must say something and must not still hold the skeleton's placeholder."""
+    if not value.strip():
+        raise ValueError("text is blank; write something or remove the line")
+    if PLACEHOLDER in value:
+        raise ValueError(f"still a placeholder: replace {PLACEHOLDER!r} with the real text")
+    return value
+
+
+WrittenText = Annotated[str, AfterValidator(_written_text)]
+"""A non-blank text without the skeleton's placeholder."""
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
@@ -26,9 +44,9 @@ class _Strict(BaseModel):
 class Text(_Strict):
     """One text in both languages."""
 
-    ru: str = Field(min_length=1)
+    ru: WrittenText
     """Russian text."""
-    en: str = Field(min_length=1)
+    en: WrittenText
     """English text."""
 
     def get(self, lang: Lang) -> str:
@@ -39,9 +57,9 @@ class Text(_Strict):
 class Lines(_Strict):
     """Several alternative lines in both languages (at least one each)."""
 
-    ru: list[str] = Field(min_length=1)
+    ru: list[WrittenText] = Field(min_length=1)
     """Russian lines."""
-    en: list[str] = Field(min_length=1)
+    en: list[WrittenText] = Field(min_length=1)
     """English lines."""
 
     def get(self, lang: Lang) -> list[str]:
@@ -63,7 +81,8 @@ class MoodLines(_Strict):
 
     def get(self, mood: Mood) -> Lines:
         """The lines for `mood`."""
-        return getattr(self, mood)  # type: ignore[no-any-return]
+        lines: Lines = getattr(self, mood)
+        return lines
 
 
 class StateValues(_Strict):
@@ -89,7 +108,14 @@ class Effect(_Strict):
 
 
 class Dynamics(_Strict):
-    """How the respondent reacts to the volunteer's behaviour."""
+    """How the respondent reacts to the volunteer's behaviour.
+
+    After each volunteer turn the engine adds `effects[code]` once for each code the turn
+    has, then adds `per_turn`, then clamps every value to [0, 1]; the respondent hangs up
+    when irritation >= `hangup_irritation`. The mood follows from the state: hostile when
+    irritation >= 0.7 * hangup_irritation; else guarded when trust < 0.3 or irritation >= 0.4;
+    else open when trust >= 0.55 and openness >= 0.45; else neutral.
+    """
 
     initial: StateValues
     """State when they pick up the phone."""
@@ -99,6 +125,17 @@ class Dynamics(_Strict):
     """Change applied after every volunteer turn whatever its codes (e.g. impatience)."""
     hangup_irritation: float = Field(gt=0.0, le=1.0)
     """The respondent hangs up when irritation reaches this value."""
+
+    @field_validator("hangup_irritation")
+    @classmethod
+    def _above_initial_irritation(cls, value: float, info: ValidationInfo) -> float:
+        initial = info.data.get("initial")
+        if isinstance(initial, StateValues) and initial.irritation >= value:
+            raise ValueError(
+                f"must be above the initial irritation ({initial.irritation}), "
+                "or the respondent hangs up before saying a word"
+            )
+        return value
 
 
 class Persona(_Strict):
@@ -137,4 +174,25 @@ class Persona(_Strict):
     dynamics: Dynamics
     """Trust, openness and irritation: start values, reactions and the hang-up threshold."""
     trainer_notes: str = ""
-    """For trainers only: what the persona is for, what works. Never sent to the model."""
+    """For trainers only: what the persona trains, what works with them. Never sent to the
+    model."""
+
+    @field_validator("trainer_notes")
+    @classmethod
+    def _notes_written(cls, value: str) -> str:
+        if PLACEHOLDER in value:
+            raise ValueError(f"still a placeholder: replace {PLACEHOLDER!r} with your notes")
+        return value
+
+
+def persona_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a persona file, for editors and `callsim persona schema`."""
+    schema = Persona.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "callsim persona"
+    return schema
+
+
+def persona_json_schema_text() -> str:
+    """The JSON Schema as the text committed in `personas/persona.schema.json`."""
+    return json.dumps(persona_json_schema(), ensure_ascii=False, indent=2) + "\n"
