@@ -14,6 +14,7 @@ from typing import Literal
 
 import platformdirs
 
+from simulator.errors import UserError
 from simulator.llm.base import PromptStyle
 
 BackendKind = Literal["embedded", "openai"]
@@ -94,10 +95,23 @@ class Settings:
         """Settings with flags and then environment variables applied on top."""
         env = os.environ
         merged = Settings(**asdict(self))
-        merged.backend = backend or env.get("CALLSIM_BACKEND") or merged.backend  # type: ignore[assignment]
+        kind = backend or env.get("CALLSIM_BACKEND")
         merged.model = model or env.get("CALLSIM_MODEL") or merged.model
-        merged.base_url = base_url or env.get("CALLSIM_BASE_URL") or merged.base_url
-        merged.prompt_style = (  # type: ignore[assignment]
-            prompt_style or env.get("CALLSIM_PROMPT_STYLE") or merged.prompt_style
-        )
+        url = base_url or env.get("CALLSIM_BASE_URL")
+        merged.base_url = url or merged.base_url
+        if kind is None and url:
+            kind = "openai"  # naming a server means using it
+        if kind is not None:
+            if kind not in ("embedded", "openai"):
+                raise UserError(
+                    f"CALLSIM_BACKEND: unknown backend {kind!r}; use embedded or openai"
+                )
+            merged.backend = kind  # type: ignore[assignment]
+        style = prompt_style or env.get("CALLSIM_PROMPT_STYLE")
+        if style is not None:
+            if style not in ("transcript", "chat"):
+                raise UserError(
+                    f"CALLSIM_PROMPT_STYLE: unknown prompt style {style!r}; use transcript or chat"
+                )
+            merged.prompt_style = style  # type: ignore[assignment]
         return merged

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from simulator.codes import Code, Lang
 from simulator.scoring.model import Scorecard
 
-SESSION_SCHEMA = "callsim.session/1"
+SESSION_SCHEMA: Literal["callsim.session/1"] = "callsim.session/1"
 
 Speaker = Literal["respondent", "volunteer"]
 EndedBy = Literal["volunteer", "hangup", "script_end", "turn_limit"]

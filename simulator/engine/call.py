@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from datetime import UTC, datetime
 
 from simulator.codes import Lang
@@ -194,7 +194,7 @@ class Call:
             return GenerationRequest(messages=self._prompt.messages(turns, mood), **common)  # type: ignore[arg-type]
         return GenerationRequest(prompt=self._prompt.transcript(turns, mood), **common)  # type: ignore[arg-type]
 
-    def _generate(self) -> Iterator[ReplyEvent]:
+    def _generate(self) -> Generator[ReplyEvent, None, Turn]:
         volunteer_text = self.turns[-1].text
         recent = tuple(t.text for t in self.turns if t.speaker == "respondent")[-3:]
         for attempt in range(1, self.attempts + 1):
@@ -216,9 +216,7 @@ class Call:
                     if self._cancel.is_set():
                         break
             finally:
-                close = getattr(stream, "close", None)
-                if close is not None:
-                    close()
+                stream.close()
             text = reply_check.normalise(text)
             if self._cancel.is_set() and not reason:
                 if reply_check.problem(text, self.lang, volunteer_text, recent) is None:

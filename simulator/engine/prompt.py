@@ -93,7 +93,7 @@ class PromptBuilder:
     def _respondent_line(self, turn: Turn) -> str:
         label = self.words.respondent_label
         if turn.mood in self.words.moods:
-            label = f"{label} ({self.words.moods[turn.mood]})"  # type: ignore[index]
+            label = f"{label} ({self.words.moods[turn.mood]})"
         return f"{label}: {_one_line(turn.text)}"
 
     def transcript(self, turns: list[Turn], mood: Mood) -> str:
@@ -116,7 +116,7 @@ class PromptBuilder:
             if turn.speaker == "volunteer":
                 following = turns[i + 1] if i + 1 < len(turns) else None
                 if following is not None and following.mood in self.words.moods:
-                    pending_mood[i] = following.mood  # type: ignore[assignment]
+                    pending_mood[i] = following.mood
                 else:
                     pending_mood[i] = mood
         for i, turn in enumerate(turns):

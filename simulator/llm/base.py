@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -52,7 +52,7 @@ class Backend(Protocol):
         """Which prompt the engine must build for this backend."""
         ...
 
-    def stream(self, request: GenerationRequest) -> Iterator[str]:
+    def stream(self, request: GenerationRequest) -> Generator[str, None, None]:
         """Yield the reply's text piece by piece as the model produces it.
 
         Closing the iterator early stops generation. Raises `BackendError` on failure."""

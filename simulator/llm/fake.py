@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 
 from simulator.llm.base import BackendError, GenerationRequest, PromptStyle
 
@@ -45,7 +45,7 @@ class FakeBackend:
         with self._lock:
             self._queue.extend(replies)
 
-    def stream(self, request: GenerationRequest) -> Iterator[str]:
+    def stream(self, request: GenerationRequest) -> Generator[str, None, None]:
         """Yield the next queued reply in word-sized pieces."""
         with self._lock:
             self.requests.append(request)
