@@ -45,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def read_session(text: str, source: str) -> SessionRecord:
-    """A coded session record from a JSON record (text starting with `{`) or a transcript."""
+    """A coded session record from a JSON record (text starting with `{`, or `[` to report
+    a JSON array as the wrong shape) or a plain transcript."""
     from simulator.scoring.transcript import code_uncoded_turns, parse_transcript
 
     stripped = text.lstrip("\ufeff \t\r\n")
@@ -54,7 +55,7 @@ def read_session(text: str, source: str) -> SessionRecord:
             f"{source}: empty file; expected a session record (JSON) or a transcript "
             "(lines `V: ...` / `R: ...`)"
         )
-    if stripped.startswith("{"):
+    if stripped.startswith(("{", "[")):
         record = parse_record(text.lstrip("\ufeff"), source)
     else:
         record = parse_transcript(text, source)
@@ -70,7 +71,8 @@ def parse_record(text: str, source: str) -> SessionRecord:
     except json.JSONDecodeError as exc:
         raise UserError(f"{source}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
     if not isinstance(raw, dict):
-        raise UserError(f"{source}: expected a session record (a JSON object)")
+        kind = type(raw).__name__
+        raise UserError(f"{source}: expected a session record (a JSON object), got a {kind}")
     try:
         return SessionRecord.model_validate(raw)
     except ValidationError as exc:
@@ -78,4 +80,9 @@ def parse_record(text: str, source: str) -> SessionRecord:
         field = ".".join(str(part) for part in error["loc"]) or "(record)"
         more = len(exc.errors()) - 1
         suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-        raise UserError(f"{source}: {field}: {error['msg']}{suffix}") from None
+        raise UserError(f"{source}: {field}: {_message(error['msg'])}{suffix}") from None
+
+
+def _message(msg: str) -> str:
+    """Pydantic's message without its "Value error, " prefix."""
+    return msg.removeprefix("Value error, ")

@@ -341,7 +341,9 @@ def _validate(model: type[_M], raw: Any, root: yaml.Node | None, path: Path) -> 
         field = ".".join(str(part) for part in loc) or "(top)"
         more = len(exc.errors()) - 1
         suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-        raise UserError(f"{_where(path, root, loc)}: {field}: {error['msg']}{suffix}") from None
+        raise UserError(
+            f"{_where(path, root, loc)}: {field}: {_message(error['msg'])}{suffix}"
+        ) from None
 
 
 def _where(path: Path, root: yaml.Node | None, loc: tuple[Any, ...]) -> str:
@@ -361,3 +363,8 @@ def _where(path: Path, root: yaml.Node | None, loc: tuple[Any, ...]) -> str:
     if found is None:
         return str(path)
     return f"{path}:{found.start_mark.line + 1}:{found.start_mark.column + 1}"
+
+
+def _message(msg: str) -> str:
+    """Pydantic's message without its "Value error, " prefix."""
+    return msg.removeprefix("Value error, ")
