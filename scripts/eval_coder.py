@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""Measure the behaviour coder against labelled utterances.
+
+(a) AnnoMI calibration set (English therapist turns, expert labels), read from
+    `<repo>/../shared/data/annomi_calibration.jsonl` when present: question detection F1
+    (question = open_question or closed_question), open-vs-closed accuracy among detected true
+    questions, reflection F1. The respondent's turn before (`prev_text`) is passed as `previous`.
+(b) The project's labelled set `tests/data/coder_testset.jsonl`: precision, recall and F1
+    per code, and macro-F1, for each language.
+
+Usage: .venv/bin/python scripts/eval_coder.py [--json] [--annomi PATH] [--testset PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from simulator.codes import CODES, LANGS  # noqa: E402
+from simulator.coding import code_utterance  # noqa: E402
+
+ANNOMI = REPO.parent / "shared" / "data" / "annomi_calibration.jsonl"
+TESTSET = REPO / "tests" / "data" / "coder_testset.jsonl"
+QUESTION_CODES = {"open_question", "closed_question"}
+
+
+@dataclass
+class Score:
+    """Precision, recall and F1 of one label, with the counts behind them."""
+
+    precision: float
+    recall: float
+    f1: float
+    support: int
+    """How many items carry the label in the gold data."""
+    predicted: int
+
+
+def score(gold: Iterable[bool], predicted: Iterable[bool]) -> Score:
+    """Precision, recall and F1 of a binary label (1.0 when nothing was expected or found)."""
+    tp = fp = fn = 0
+    for g, p in zip(gold, predicted, strict=True):
+        tp += g and p
+        fp += p and not g
+        fn += g and not p
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Score(round(precision, 4), round(recall, 4), round(f1, 4), tp + fn, tp + fp)
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    raise SystemExit(f"{path}:{number}: not JSON: {exc.msg}") from exc
+    return rows
+
+
+def evaluate_annomi(path: Path) -> dict[str, Any]:
+    """Question F1, open/closed accuracy and reflection F1 on the AnnoMI calibration set."""
+    rows = _read_jsonl(path)
+    gold_q, gold_main_q, pred_q, gold_r, gold_main_r, pred_r = [], [], [], [], [], []
+    kind_right = kind_total = 0
+    for row in rows:
+        coding = code_utterance(row["text"], "en", row.get("prev_text"))
+        codes = set(coding.codes)
+        main = row["main_therapist_behaviour"]
+        subtype = row.get("question_subtype")
+        # Multi-label gold: the annotators typed a question (open/closed) or a reflection
+        # (simple/complex) in the utterance, whatever its single main behaviour.
+        is_question = subtype in ("open", "closed")
+        asked = bool(codes & QUESTION_CODES)
+        gold_q.append(is_question)
+        gold_main_q.append(main == "question")
+        pred_q.append(asked)
+        gold_r.append(row.get("reflection_subtype") in ("simple", "complex"))
+        gold_main_r.append(main == "reflection")
+        pred_r.append("reflection" in codes)
+        if is_question and asked:
+            kind_total += 1
+            predicted_kind = "open" if "open_question" in codes else "closed"
+            kind_right += predicted_kind == subtype
+    return {
+        "utterances": len(rows),
+        "question": asdict(score(gold_q, pred_q)),
+        "open_closed_accuracy": round(kind_right / kind_total, 4) if kind_total else None,
+        "open_closed_n": kind_total,
+        "reflection": asdict(score(gold_r, pred_r)),
+        "question_main_behaviour": asdict(score(gold_main_q, pred_q)),
+        "reflection_main_behaviour": asdict(score(gold_main_r, pred_r)),
+    }
+
+
+def evaluate_testset(path: Path) -> dict[str, Any]:
+    """Per-code P/R/F1 and macro-F1 for each language of the project's labelled set."""
+    rows = _read_jsonl(path)
+    result: dict[str, Any] = {}
+    for lang in LANGS:
+        mine = [row for row in rows if row.get("lang") == lang]
+        if not mine:
+            continue
+        predicted = [set(code_utterance(row["text"], lang).codes) for row in mine]
+        per_code = {}
+        for code in CODES:
+            gold = [code in row["codes"] for row in mine]
+            if not any(gold):
+                continue
+            per_code[code] = asdict(score(gold, [code in codes for codes in predicted]))
+        exact = sum(set(row["codes"]) == codes for row, codes in zip(mine, predicted, strict=True))
+        result[lang] = {
+            "utterances": len(mine),
+            "macro_f1": round(sum(s["f1"] for s in per_code.values()) / len(per_code), 4),
+            "exact_match": round(exact / len(mine), 4),
+            "codes": per_code,
+        }
+    return result
+
+
+def _print_table(title: str, per_code: dict[str, dict[str, Any]]) -> None:
+    print(f"\n{title}")
+    print(f"  {'code':<16} {'P':>6} {'R':>6} {'F1':>6} {'n':>5} {'pred':>5}")
+    for code, s in per_code.items():
+        print(
+            f"  {code:<16} {s['precision']:>6.3f} {s['recall']:>6.3f} {s['f1']:>6.3f} "
+            f"{s['support']:>5} {s['predicted']:>5}"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the evaluations and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--annomi", type=Path, default=ANNOMI, help="AnnoMI calibration JSONL")
+    parser.add_argument("--testset", type=Path, default=TESTSET, help="labelled test set JSONL")
+    args = parser.parse_args(argv)
+    report: dict[str, Any] = {"annomi": None, "testset": None}
+    notes = []
+    if args.annomi.exists():
+        report["annomi"] = evaluate_annomi(args.annomi)
+    else:
+        notes.append(f"AnnoMI skipped: {args.annomi} is absent (it lives outside the repo)")
+    if args.testset.exists():
+        report["testset"] = evaluate_testset(args.testset)
+    else:
+        notes.append(f"test set skipped: {args.testset} is absent")
+    if args.json:
+        report["notes"] = notes
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return 0
+    for note in notes:
+        print(note)
+    annomi = report["annomi"]
+    if annomi:
+        print(f"AnnoMI ({annomi['utterances']} therapist utterances, English)")
+        _print_table(
+            "  gold: the utterance has an annotated question type / reflection type",
+            {"question": annomi["question"], "reflection": annomi["reflection"]},
+        )
+        _print_table(
+            "  gold: the single main behaviour is question / reflection (stricter)",
+            {
+                "question": annomi["question_main_behaviour"],
+                "reflection": annomi["reflection_main_behaviour"],
+            },
+        )
+        print(
+            f"  open-vs-closed accuracy among detected true questions: "
+            f"{annomi['open_closed_accuracy']} (n={annomi['open_closed_n']})"
+        )
+    for lang, figures in (report["testset"] or {}).items():
+        _print_table(
+            f"Test set, {lang} ({figures['utterances']} utterances): macro-F1 "
+            f"{figures['macro_f1']:.3f}, exact match {figures['exact_match']:.3f}",
+            figures["codes"],
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
