@@ -21,6 +21,7 @@ _COMMAND_MODULES = (
     "simulator.cli.play_cmd",
     "simulator.cli.score_cmd",
     "simulator.cli.history_cmd",
+    "simulator.cli.export_cmd",
     "simulator.cli.app_cmd",
 )
 
