@@ -43,7 +43,7 @@ CONFRONTATIONAL: list[list[Code]] = [
 ]
 
 
-@dataclass
+@dataclass(frozen=True)
 class State:
     trust: float
     openness: float
@@ -66,11 +66,12 @@ def play(dynamics: Dynamics, script: list[list[Code]]) -> tuple[list[State], int
     states = []
     for turn, codes in enumerate(script, 1):
         effects = [dynamics.effects[c] for c in dict.fromkeys(codes) if c in dynamics.effects]
+        trust, openness, irritation = state.trust, state.openness, state.irritation
         for effect in [*effects, dynamics.per_turn]:
-            state.trust += effect.trust
-            state.openness += effect.openness
-            state.irritation += effect.irritation
-        state = State(*(min(1.0, max(0.0, v)) for v in vars(state).values()))
+            trust += effect.trust
+            openness += effect.openness
+            irritation += effect.irritation
+        state = State(*(min(1.0, max(0.0, v)) for v in (trust, openness, irritation)))
         states.append(state)
         if state.irritation >= dynamics.hangup_irritation:
             return states, turn
@@ -128,3 +129,19 @@ def test_human_life_alone_early_irritates_the_firm_supporter_a_little() -> None:
     states, _ = play(dynamics, [["human_life"]])
     assert dynamics.initial.irritation < states[0].irritation < dynamics.initial.irritation + 0.1
     assert states[0].openness > dynamics.initial.openness
+
+
+@pytest.mark.parametrize("persona_id", ALL)
+def test_the_engine_applies_the_same_rules(persona_id: str) -> None:
+    from simulator.engine.state import apply_turn, hangs_up, initial_state, mood_for
+
+    dynamics = load_persona(PERSONAS / f"{persona_id}.yaml").dynamics
+    for script in (EMPATHETIC, CONFRONTATIONAL):
+        expected, hung_up_on = play(dynamics, script)
+        state = initial_state(dynamics)
+        for turn, (codes, want) in enumerate(zip(script, expected, strict=False), 1):
+            state = apply_turn(state, codes, dynamics)
+            got = (state.trust, state.openness, state.irritation)
+            assert got == pytest.approx(tuple(vars(want).values()), abs=1e-3)
+            assert mood_for(state, dynamics) == mood(want, dynamics)
+            assert hangs_up(state, dynamics) == (turn == hung_up_on)
