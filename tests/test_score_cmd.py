@@ -144,7 +144,6 @@ def test_a_bad_rubric_is_a_one_line_error(tmp_path: Path) -> None:
 
 def test_scoring_a_transcript_reads_it_as_a_transcript(tmp_path: Path) -> None:
     """A transcript is parsed and coded (with the coder) before scoring."""
-    pytest.importorskip("simulator.coding")
     result = callsim(str(TRANSCRIPTS / "en_empathetic.txt"), "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["metrics"]["volunteer_turns"] == 10

@@ -9,8 +9,6 @@ from simulator.scoring.transcript import load_transcript
 from simulator.session import SessionRecord
 from tests.test_scoring import TRANSCRIPTS, is_russian
 
-pytest.importorskip("simulator.coding", reason="the coder has not landed yet")
-
 
 def coded(name: str) -> SessionRecord:
     return load_transcript((TRANSCRIPTS / name).read_text(encoding="utf-8"), name)
