@@ -1,0 +1,699 @@
+#!/usr/bin/env python
+"""callsim's performance figures, measured side by side in one run, against their targets.
+
+    .venv/bin/python scripts/bench.py            # a table
+    .venv/bin/python scripts/bench.py --json     # one JSON object on standard output
+    .venv/bin/python scripts/bench.py --quick    # fewer repetitions (about a minute)
+
+Figures (medians over several runs unless said otherwise):
+
+- time to first token of the respondent's reply at volunteer turns 1, 10 and 20 of one call
+  through the engine (`Call` + `EmbeddedBackend` + bundled model, `tests/data/scripts/long.ru.txt`)
+  against raw `llama_cpp.Llama.create_completion(stream=True)` on the very same prompts;
+- decode speed (tokens/s) of the engine against raw llama.cpp on those replies;
+- coder throughput (utterances/s) and scorecard time for a 40-turn call;
+- app start to first painted screen against a bare Textual app;
+- peak resident memory of a whole `callsim play` call (a child process);
+- 8 concurrent calls through the OpenAI-compatible backend against a real `llama_cpp.server`.
+
+Progress goes to standard error; a section that fails is reported as an error and fails its
+targets rather than stopping the other sections.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))  # `scripts.bench_coder` and `simulator` from a checkout
+
+from simulator.codes import Lang  # noqa: E402
+from simulator.llm.base import Backend, GenerationRequest, PromptStyle  # noqa: E402
+from simulator.persona import Persona  # noqa: E402
+
+SCRIPTS = REPO / "tests" / "data" / "scripts"
+LONG_SCRIPT = SCRIPTS / "long.ru.txt"
+SHORT_SCRIPT = SCRIPTS / "empathetic.ru.txt"
+CODER_TESTSET = REPO / "tests" / "data" / "coder_testset.jsonl"
+DEFAULT_PERSONA = "firm-supporter"
+TTFT_TURNS = (1, 10, 20)
+SERVER_CALLS = 8
+SERVER_TURNS_PER_CALL = 2
+SERVER_START_LIMIT_S = 60.0
+
+
+@dataclass(frozen=True)
+class Target:
+    """A figure's target: `op` is `<=`, `<` or `>=`."""
+
+    op: str
+    value: float
+
+    def met(self, figure: float | None) -> bool:
+        """Whether the figure meets the target (a missing figure does not)."""
+        if figure is None:
+            return False
+        if self.op == "<=":
+            return figure <= self.value
+        if self.op == "<":
+            return figure < self.value
+        return figure >= self.value
+
+    def __str__(self) -> str:
+        return f"{self.op} {self.value:g}"
+
+
+TARGETS: dict[str, tuple[str, Target]] = {
+    "ttft_engine_over_raw": ("generation", Target("<=", 1.15)),
+    "ttft_turn20_over_turn1": ("generation", Target("<=", 1.5)),
+    "decode_engine_over_raw": ("generation", Target(">=", 0.9)),
+    "coder_utterances_per_s": ("coder", Target(">=", 2000)),
+    "scorecard_ms_40_turns": ("scorecard", Target("<", 50)),
+    "app_start_over_bare_textual": ("app_start", Target("<=", 1.5)),
+    "server_concurrent_calls_completed": ("server", Target(">=", SERVER_CALLS)),
+}
+"""Figure -> (the section that measures it, its target)."""
+
+
+def log(message: str) -> None:
+    """Progress on standard error, so `--json` output stays one object."""
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def median(values: list[float]) -> float | None:
+    """The median, or None for no values."""
+    return statistics.median(values) if values else None
+
+
+def ratio(top: float | None, bottom: float | None) -> float | None:
+    """top / bottom, or None when either is missing or bottom is zero."""
+    if top is None or not bottom:
+        return None
+    return top / bottom
+
+
+def rounded(value: float | None, digits: int) -> float | None:
+    """value rounded, or None."""
+    return None if value is None else round(value, digits)
+
+
+def percentile(values: list[float], share: float) -> float | None:
+    """The nearest-rank percentile (share in 0..1) of values, or None for none."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, round(share * len(ordered) + 0.4999))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def read_script(path: Path) -> list[str]:
+    """Volunteer turns of a script file (blank lines and # comments skipped)."""
+    lines = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines()]
+    return [ln for ln in lines if ln and not ln.startswith("#")]
+
+
+def load_bench_persona(persona_id: str) -> Persona:
+    """The persona, with hang-up disabled: the bench measures speed, and a respondent who
+    hangs up at turn 12 would leave no turn 20 to time."""
+    from simulator.config import data_dir, persona_dirs
+    from simulator.persona_loader import find_persona
+
+    persona = find_persona(persona_id, persona_dirs(data_dir(None)))
+    calm = persona.dynamics.model_copy(update={"hangup_irritation": 2.0})
+    return persona.model_copy(update={"dynamics": calm})
+
+
+# --- time to first token and decode speed: engine against raw llama.cpp --------------------
+
+
+class RecordingBackend:
+    """Passes requests to a real backend and keeps them, so raw llama.cpp can replay them."""
+
+    def __init__(self, inner: Backend) -> None:
+        self.inner = inner
+        self.requests: list[GenerationRequest] = []
+
+    @property
+    def name(self) -> str:
+        """The wrapped backend's name."""
+        return self.inner.name
+
+    @property
+    def prompt_style(self) -> PromptStyle:
+        """The wrapped backend's prompt style."""
+        return self.inner.prompt_style
+
+    def stream(self, request: GenerationRequest) -> Iterator[str]:
+        """Record the request, then stream the wrapped backend's reply."""
+        self.requests.append(request)
+        return self.inner.stream(request)
+
+
+@dataclass
+class Decode:
+    """Tokens after the first and the seconds they took, pooled over many replies."""
+
+    tokens: int = 0
+    seconds: float = 0.0
+
+    def add(self, times: list[float]) -> None:
+        """Add one reply's token arrival times."""
+        if len(times) >= 2:
+            self.tokens += len(times) - 1
+            self.seconds += times[-1] - times[0]
+
+    @property
+    def rate(self) -> float | None:
+        """Tokens per second."""
+        return self.tokens / self.seconds if self.seconds > 0 else None
+
+
+@dataclass
+class GenerationFigures:
+    """What the generation section collects over all runs."""
+
+    engine_ttft: dict[int, list[float]] = field(default_factory=dict)
+    raw_ttft: dict[int, list[float]] = field(default_factory=dict)
+    engine_decode: Decode = field(default_factory=Decode)
+    raw_decode: Decode = field(default_factory=Decode)
+
+
+def raw_completion(llama: Any, request: GenerationRequest) -> tuple[float | None, list[float]]:
+    """Stream `request` straight from llama.cpp: seconds to the first visible text (the
+    engine also skips leading whitespace before its first token), and each token's time."""
+    assert request.prompt is not None
+    start = time.perf_counter()
+    first: float | None = None
+    times: list[float] = []
+    pieces = llama.create_completion(
+        prompt=request.prompt,
+        stream=True,
+        max_tokens=request.max_tokens,
+        temperature=request.temperature,
+        top_p=request.top_p,
+        stop=list(request.stop),
+        seed=request.seed,
+    )
+    seen = ""
+    for chunk in pieces:
+        text = chunk["choices"][0].get("text") or ""
+        now = time.perf_counter()
+        seen += text
+        if not seen.strip():
+            continue
+        if first is None:
+            first = now - start
+        times.append(now)
+    return first, times
+
+
+def engine_turn(call: Any, line: str) -> tuple[float | None, list[list[float]]]:
+    """Say `line` and stream the reply: seconds from the volunteer's Enter (`say`) to the first
+    shown token, and the token times of each attempt."""
+    from simulator.engine.events import ReplyStarted, ReplyToken
+
+    start = time.perf_counter()
+    call.say(line)
+    first: float | None = None
+    attempts: list[list[float]] = []
+    for event in call.reply():
+        now = time.perf_counter()
+        if isinstance(event, ReplyStarted):
+            attempts.append([])
+        elif isinstance(event, ReplyToken):
+            if first is None:
+                first = now - start
+            attempts[-1].append(now)
+    return first, attempts
+
+
+def measure_generation(runs: int, persona: Persona) -> dict[str, Any]:
+    """TTFT at turns 1/10/20 and decode speed, engine against raw llama.cpp.
+
+    Raw llama.cpp runs on a second `Llama` instance loaded from the same file with the same
+    settings, fed exactly the prompts (and sampling options) the engine sent, in the same
+    order, right after each engine turn. Each instance keeps its own KV cache, so raw gets
+    the same prefix-cache benefit as the engine and neither evicts the other's cache; sharing
+    one instance would make every raw call re-evaluate what the engine call just replaced,
+    or hand raw the engine's fresh cache for free.
+    """
+    from llama_cpp import Llama
+
+    from simulator.engine.call import Call
+    from simulator.llm.embedded import EmbeddedBackend
+
+    lines = read_script(LONG_SCRIPT)[: max(TTFT_TURNS)]
+    engine = EmbeddedBackend()
+    loaded = engine._model  # the shared instance; raw copies its settings
+    raw = Llama(
+        model_path=str(engine.model_path),
+        n_ctx=loaded.n_ctx,
+        n_threads=os.cpu_count() or 1,
+        verbose=False,
+    )
+    figures = GenerationFigures()
+
+    def one_call(seed: int, turns: int, keep: bool) -> None:
+        recorder = RecordingBackend(engine)
+        call = Call(persona, "ru", recorder, seed=seed, max_turns=len(lines) + 5)
+        call.pick_up()
+        for number, line in enumerate(lines[:turns], start=1):
+            recorder.requests.clear()
+            engine_first, attempts = engine_turn(call, line)
+            raw_first: float | None = None
+            raw_attempts: list[list[float]] = []
+            for i, request in enumerate(list(recorder.requests)):
+                first, times = raw_completion(raw, request)
+                raw_attempts.append(times)
+                if i == 0:
+                    raw_first = first
+            if not keep:
+                continue
+            for times in attempts:
+                figures.engine_decode.add(times)
+            for times in raw_attempts:
+                figures.raw_decode.add(times)
+            if number in TTFT_TURNS and engine_first is not None and raw_first is not None:
+                figures.engine_ttft.setdefault(number, []).append(engine_first)
+                figures.raw_ttft.setdefault(number, []).append(raw_first)
+
+    # Warm-up: both instances evaluate the persona header once, as the app does while the
+    # volunteer reads the briefing; the measured runs then time a call, not a model load.
+    one_call(seed=999, turns=1, keep=False)
+    for run in range(runs):
+        log(f"generation run {run + 1}/{runs}: {len(lines)} turns, engine then raw each turn")
+        one_call(seed=1000 + run, turns=len(lines), keep=True)
+
+    out: dict[str, Any] = {}
+    ratios = []
+    for turn in TTFT_TURNS:
+        e = median(figures.engine_ttft.get(turn, []))
+        r = median(figures.raw_ttft.get(turn, []))
+        out[f"ttft_ms_engine_turn{turn}"] = None if e is None else round(e * 1000, 1)
+        out[f"ttft_ms_raw_turn{turn}"] = None if r is None else round(r * 1000, 1)
+        turn_ratio = ratio(e, r)
+        out[f"ttft_engine_over_raw_turn{turn}"] = (
+            None if turn_ratio is None else round(turn_ratio, 3)
+        )
+        ratios.append(turn_ratio)
+    worst = None if None in ratios else max(r for r in ratios if r is not None)
+    out["ttft_engine_over_raw"] = None if worst is None else round(worst, 3)
+    growth = ratio(
+        median(figures.engine_ttft.get(TTFT_TURNS[-1], [])),
+        median(figures.engine_ttft.get(TTFT_TURNS[0], [])),
+    )
+    out["ttft_turn20_over_turn1"] = None if growth is None else round(growth, 3)
+    e_rate, r_rate = figures.engine_decode.rate, figures.raw_decode.rate
+    out["decode_tokens_per_s_engine"] = None if e_rate is None else round(e_rate, 1)
+    out["decode_tokens_per_s_raw"] = None if r_rate is None else round(r_rate, 1)
+    decode = ratio(e_rate, r_rate)
+    out["decode_engine_over_raw"] = None if decode is None else round(decode, 3)
+    return out
+
+
+# --- coder and scorecard -------------------------------------------------------------------
+
+
+def coder_utterances() -> list[tuple[str, Lang]]:
+    """The labelled coder test set's utterances (both languages)."""
+    items = []
+    for line in CODER_TESTSET.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            items.append((row["text"], row["lang"]))
+    return items
+
+
+def measure_coder(quick: bool) -> dict[str, Any]:
+    """Utterances per second through the coder, reusing `scripts/bench_coder.py` if present."""
+    try:
+        from scripts import bench_coder  # type: ignore[attr-defined]
+    except ImportError:
+        bench_coder = None
+    measure = getattr(bench_coder, "utterances_per_second", None)
+    if callable(measure):
+        rate = float(measure(quick=quick))
+        return {"coder_utterances_per_s": round(rate), "coder_bench": "scripts/bench_coder.py"}
+    from simulator.coding import code_utterance
+
+    items = coder_utterances()
+    for text, lang in items:  # warm lemma caches and compiled patterns, as a running app has
+        code_utterance(text, lang)
+    rates = []
+    for _ in range(2 if quick else 5):
+        start = time.perf_counter()
+        for text, lang in items:
+            code_utterance(text, lang)
+        rates.append(len(items) / (time.perf_counter() - start))
+    return {"coder_utterances_per_s": round(median(rates) or 0)}
+
+
+def forty_turn_record() -> Any:
+    """A session record of 40 volunteer turns (coded by the real coder) and 41 replies."""
+    from simulator.coding import code_utterance
+    from simulator.session import RespondentState, SessionRecord, Turn
+
+    texts = [t for t, lang in coder_utterances() if lang == "ru"][:40]
+    state = RespondentState(trust=0.4, openness=0.3, irritation=0.2)
+    turns = [Turn(speaker="respondent", text="Алло?", state=state, source="authored")]
+    for text in texts:
+        coding = code_utterance(text, "ru")
+        turns.append(
+            Turn(
+                speaker="volunteer",
+                text=text,
+                codes=list(coding.codes),
+                evidence={c: list(s) for c, s in coding.evidence.items()},
+            )
+        )
+        turns.append(Turn(speaker="respondent", text="Ну, не знаю, сложно всё это.", state=state))
+    return SessionRecord(
+        id="bench40", persona="firm-supporter", lang="ru", started_at="2025-01-01T00:00:00+00:00",
+        ended_by="volunteer", turns=turns,
+    )  # fmt: skip
+
+
+def measure_scorecard(quick: bool) -> dict[str, Any]:
+    """Milliseconds to score a 40-turn call (rubric loaded once, as in a running app)."""
+    from simulator.scoring.scorecard import score_session
+
+    record = forty_turn_record()
+    score_session(record)  # loads and caches the rubric and suggestion lines
+    times = []
+    for _ in range(10 if quick else 30):
+        start = time.perf_counter()
+        score_session(record)
+        times.append(time.perf_counter() - start)
+    return {"scorecard_ms_40_turns": round((median(times) or 0) * 1000, 2)}
+
+
+# --- app start -----------------------------------------------------------------------------
+
+_BARE_APP = """
+import time
+from textual.app import App
+from textual.widgets import Static
+class Bare(App):
+    def compose(self):
+        yield Static("callsim")
+    def on_mount(self):
+        self.call_after_refresh(self.exit)
+Bare().run(headless=True)
+"""
+
+
+def _child_seconds(code: str, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=env, check=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60,
+    )  # fmt: skip
+    return time.perf_counter() - start
+
+
+def measure_app_start(quick: bool) -> dict[str, Any]:
+    """Process start to first painted screen: the callsim app against a bare Textual app,
+    each in a fresh interpreter (imports count: a volunteer waits for them too)."""
+    try:
+        from scripts import bench_app_start  # type: ignore[attr-defined]
+    except ImportError:
+        bench_app_start = None
+    measure = getattr(bench_app_start, "measure", None)
+    if callable(measure):
+        result = measure(quick=quick)
+        app_s, bare_s = float(result["app_s"]), float(result["bare_s"])
+    else:
+        with tempfile.TemporaryDirectory() as data:
+            env = {**os.environ, "CALLSIM_DATA_DIR": data}
+            app_code = (
+                "import sys; from simulator.cli import main\n"
+                "from simulator.tui import app as m\n"
+                "orig = m.CallsimApp.on_mount\n"
+                "def on_mount(self):\n"
+                "    orig(self); self.call_after_refresh(self.exit)\n"
+                "m.CallsimApp.on_mount = on_mount\n"
+                "from textual.app import App\n"
+                "run = App.run\n"
+                "App.run = lambda self, *a, **k: run(self, headless=True)\n"
+                "sys.exit(main([]))\n"
+            )
+            repeats = 2 if quick else 5
+            _child_seconds(_BARE_APP, env)  # warm the OS file cache for both
+            _child_seconds(app_code, env)
+            app_s = median([_child_seconds(app_code, env) for _ in range(repeats)]) or 0.0
+            bare_s = median([_child_seconds(_BARE_APP, env) for _ in range(repeats)]) or 0.0
+    return {
+        "app_start_ms": round(app_s * 1000),
+        "bare_textual_start_ms": round(bare_s * 1000),
+        "app_start_over_bare_textual": round(app_s / bare_s, 3) if bare_s else None,
+    }
+
+
+# --- peak memory of a whole call -----------------------------------------------------------
+
+_RSS_WRAPPER = """
+import resource, subprocess, sys
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+if done.returncode:
+    sys.stderr.buffer.write(done.stderr[-2000:])
+    sys.exit(done.returncode)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def measure_peak_rss(persona_id: str) -> dict[str, Any]:
+    """Peak resident memory (MB) of `callsim play` with the bundled model, whole call.
+
+    A wrapper process runs the call as its only child, so ru_maxrss of its children is the
+    call's own peak and not the largest of everything this bench has started."""
+    callsim = Path(sys.executable).with_name("callsim")
+    command = [str(callsim)] if callsim.exists() else [sys.executable, "-m", "simulator"]
+    with tempfile.TemporaryDirectory() as data:
+        play = [
+            *command, "--data-dir", data, "play", "--persona", persona_id, "--lang", "ru",
+            "--script", str(SHORT_SCRIPT), "--seed", "1", "--json",
+        ]  # fmt: skip
+        start = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-c", _RSS_WRAPPER, *play],
+            capture_output=True, text=True, timeout=300, cwd=REPO,
+        )  # fmt: skip
+        seconds = time.perf_counter() - start
+    if done.returncode:
+        raise RuntimeError(f"callsim play failed: {done.stderr.strip()[-300:]}")
+    kilobytes = int(done.stdout.strip().splitlines()[-1])  # Linux reports KiB
+    return {
+        "peak_rss_mb": round(kilobytes / 1024, 1),
+        "play_call_s": round(seconds, 1),
+        "play_call_turns": len(read_script(SHORT_SCRIPT)),
+    }
+
+
+# --- OpenAI-compatible backend against a real llama_cpp.server -----------------------------
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_llama_server(model: Path, log_path: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """A `llama_cpp.server` on 127.0.0.1 serving `model` with its default settings."""
+    import httpx
+
+    port = _free_port()
+    command = [
+        sys.executable, "-m", "llama_cpp.server", "--model", str(model),
+        "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048",
+    ]  # fmt: skip
+    with log_path.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + SERVER_START_LIMIT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"llama_cpp.server exited: {log_path.read_text()[-500:]}")
+        try:
+            if httpx.get(f"{url}/v1/models", timeout=1.0).status_code == 200:
+                return process, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"llama_cpp.server did not start within {SERVER_START_LIMIT_S:g} s")
+
+
+def measure_server(persona: Persona) -> dict[str, Any]:
+    """8 calls at once, each in its own thread with its own `OpenAIBackend` (transcript
+    style), against one llama_cpp.server: how many complete, and reply latency."""
+    from simulator.engine.call import Call
+    from simulator.engine.events import ReplyDone
+    from simulator.llm.embedded import bundled_model_path
+    from simulator.llm.openai_compat import OpenAIBackend
+
+    lines = read_script(SHORT_SCRIPT)[:SERVER_TURNS_PER_CALL]
+    latencies: list[float] = []
+    errors: list[str] = []
+    completed = 0
+    lock = threading.Lock()
+
+    def one_call(url: str, seed: int) -> None:
+        nonlocal completed
+        backend = OpenAIBackend(url, prompt_style="transcript", read_timeout=120)
+        try:
+            call = Call(persona, "ru", backend, seed=seed)
+            call.pick_up()
+            mine = []
+            for line in lines:
+                start = time.perf_counter()
+                call.say(line)
+                done = [e for e in call.reply() if isinstance(e, ReplyDone)]
+                assert done, "the reply ended without a ReplyDone"
+                mine.append(time.perf_counter() - start)
+            with lock:
+                latencies.extend(mine)
+                completed += 1
+        except Exception as exc:  # noqa: BLE001 - every failure is a figure here
+            with lock:
+                errors.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            backend.close()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        process, url = start_llama_server(bundled_model_path(), Path(tmp) / "server.log")
+        try:
+            log(f"server: {SERVER_CALLS} concurrent calls of {len(lines)} turns at {url}")
+            start = time.perf_counter()
+            threads = [
+                threading.Thread(target=one_call, args=(url, 100 + i)) for i in range(SERVER_CALLS)
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            wall = time.perf_counter() - start
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    def ms(value: float | None) -> float | None:
+        return None if value is None else round(value * 1000)
+
+    out: dict[str, Any] = {
+        "server_concurrent_calls": SERVER_CALLS,
+        "server_concurrent_calls_completed": completed,
+        "server_reply_latency_ms_p50": ms(percentile(latencies, 0.5)),
+        "server_reply_latency_ms_p90": ms(percentile(latencies, 0.9)),
+        "server_reply_latency_ms_max": ms(max(latencies) if latencies else None),
+        "server_all_calls_s": round(wall, 1),
+    }
+    if errors:
+        out["server_errors"] = sorted(set(errors))
+    return out
+
+
+# --- putting it together -------------------------------------------------------------------
+
+
+def run_section(name: str, measure: Callable[[], dict[str, Any]], figures: dict[str, Any]) -> None:
+    """Run one section; its failure is recorded as an error, not raised."""
+    log(f"{name} ...")
+    start = time.perf_counter()
+    try:
+        figures.update(measure())
+    except Exception as exc:  # noqa: BLE001 - report and go on with the other sections
+        figures.setdefault("errors", {})[name] = f"{type(exc).__name__}: {exc}"
+        traceback.print_exc(file=sys.stderr)
+    log(f"{name} done in {time.perf_counter() - start:.1f} s")
+
+
+def measure_all(quick: bool, persona_id: str, skip: set[str]) -> dict[str, Any]:
+    """Every figure, each section in turn, plus target checks."""
+    figures: dict[str, Any] = {"quick": quick, "cpus": os.cpu_count()}
+    started = time.perf_counter()
+    persona = load_bench_persona(persona_id)
+    runs = 1 if quick else 3
+    figures["generation_runs"] = runs
+    sections: list[tuple[str, Callable[[], dict[str, Any]]]] = [
+        ("generation", lambda: measure_generation(runs, persona)),
+        ("coder", lambda: measure_coder(quick)),
+        ("scorecard", lambda: measure_scorecard(quick)),
+        ("app_start", lambda: measure_app_start(quick)),
+        ("peak_rss", lambda: measure_peak_rss(persona_id)),
+        ("server", lambda: measure_server(persona)),
+    ]
+    for name, measure in sections:
+        if name not in skip:
+            run_section(name, measure, figures)
+    figures["bench_seconds"] = round(time.perf_counter() - started, 1)
+    figures["checks"] = {
+        key: {"target": str(target), "pass": target.met(figures.get(key))}
+        for key, (section, target) in TARGETS.items()
+        if section not in skip
+    }
+    return figures
+
+
+def table(figures: dict[str, Any]) -> str:
+    """The figures as an aligned text table, targets and pass/fail marks beside them."""
+    checks = figures.get("checks", {})
+    rows = []
+    for key, value in figures.items():
+        if key in ("checks", "errors"):
+            continue
+        shown = ", ".join(value) if isinstance(value, list) else str(value)
+        check = checks.get(key)
+        mark = "" if check is None else ("PASS" if check["pass"] else "FAIL")
+        rows.append((key, shown, check["target"] if check else "", mark))
+    width = max(len(r[0]) for r in rows)
+    vwidth = min(40, max(len(r[1]) for r in rows))
+    lines = [f"{'figure':<{width}}  {'value':>{vwidth}}  {'target':<8}  ok"]
+    lines += [f"{k:<{width}}  {v:>{vwidth}}  {t:<8}  {m}" for k, v, t, m in rows]
+    for name, message in figures.get("errors", {}).items():
+        lines.append(f"ERROR in {name}: {message}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; exit status 1 when a target is missed or a section failed."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--persona", default=DEFAULT_PERSONA, help="persona id to call")
+    parser.add_argument(
+        "--skip", action="append", default=[], metavar="SECTION",
+        choices=["generation", "coder", "scorecard", "app_start", "peak_rss", "server"],
+        help="leave a section out (repeatable)",
+    )  # fmt: skip
+    args = parser.parse_args(argv)
+    figures = measure_all(args.quick, args.persona, set(args.skip))
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False, indent=2))
+    else:
+        print(table(figures))
+    failed = figures.get("errors") or not all(c["pass"] for c in figures["checks"].values())
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
