@@ -1,0 +1,1 @@
+"""The Textual app: pick a respondent, make the practice call, read the scorecard."""

@@ -1,0 +1,183 @@
+"""The callsim app: composes the screens and routes between them.
+
+Home (pick a respondent) -> Briefing -> Call -> Scorecard, with Settings and Help on top.
+The model is never loaded before the first screen is painted: the backend is built in a
+worker when the first call starts, and reused for later calls.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from simulator.codes import Lang
+from simulator.config import Settings, data_dir, persona_dirs
+from simulator.tui.i18n import t, t_list
+
+if TYPE_CHECKING:
+    from simulator.llm.base import Backend
+    from simulator.persona import Persona
+    from simulator.store import Store
+
+BackendFactory = Callable[[Settings], "Backend"]
+"""Builds the backend from the settings; may block (loading a model) and raise."""
+
+
+def _default_backend_factory(settings: Settings) -> Backend:
+    from simulator.llm.factory import make_backend
+
+    return make_backend(settings)
+
+
+class CallsimApp(App[None]):
+    """The app. Tests pass `backend_factory` to inject a scripted backend."""
+
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        data_dir: Path,
+        persona_dirs: list[Path],
+        backend_factory: BackendFactory | None = None,
+        *,
+        seed: int | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.data_dir = Path(data_dir)
+        self.persona_dirs = [Path(p) for p in persona_dirs]
+        self.backend_factory: BackendFactory = backend_factory or _default_backend_factory
+        self.seed = seed
+        """Seed for every call (tests and snapshots); None draws one per call."""
+        self.backend: Backend | None = None
+        """The backend, built when the first call starts and kept for later calls."""
+        self._store: Store | None = None
+
+    # -- shared state ----------------------------------------------------------------------
+
+    @property
+    def ui_lang(self) -> Lang:
+        """The interface language."""
+        return "ru" if self.settings.ui_lang == "ru" else "en"
+
+    @property
+    def call_lang(self) -> Lang:
+        """The language the respondent speaks."""
+        return "en" if self.settings.call_lang == "en" else "ru"
+
+    def t(self, key: str, **values: object) -> str:
+        """An interface string in the interface language."""
+        return t(key, self.ui_lang, **values)
+
+    def t_list(self, key: str) -> list[str]:
+        """A list of interface strings (the call guide, the help) in the interface language."""
+        return t_list(key, self.ui_lang)
+
+    @property
+    def store(self) -> Store:
+        """The history database, opened on first use."""
+        if self._store is None:
+            from simulator.store import Store
+
+            self._store = Store.open(self.data_dir)
+        return self._store
+
+    def remember(self, **changes: Any) -> None:
+        """Change settings and save them for the next run.
+
+        Only the changed fields are written over the saved file, so command-line flags in
+        effect now are not saved as if the volunteer had chosen them."""
+        for name, value in changes.items():
+            setattr(self.settings, name, value)
+        saved = Settings.load(self.data_dir)
+        for name, value in changes.items():
+            setattr(saved, name, value)
+        try:
+            saved.save(self.data_dir)
+        except OSError as exc:
+            self.notify(str(exc), severity="error")
+
+    def forget_backend(self) -> None:
+        """Drop the built backend so the next call builds one from the new settings."""
+        close = getattr(self.backend, "close", None)
+        if close is not None:
+            close()
+        self.backend = None
+
+    # -- routing ---------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        """Open on the Home screen."""
+        from simulator.tui.screens.home import HomeScreen
+
+        self.title = self.t("app.title")
+        self.push_screen(HomeScreen())
+
+    def open_briefing(self, persona: Persona) -> None:
+        """Show the briefing for `persona`."""
+        from simulator.tui.screens.briefing import BriefingScreen
+
+        self.push_screen(BriefingScreen(persona))
+
+    def start_call(self, persona: Persona) -> None:
+        """Replace the current screen (briefing or scorecard) with a new call."""
+        from simulator.tui.screens.call import CallScreen
+
+        self.switch_screen(CallScreen(persona))
+
+    def show_scorecard(self, screen_args: Any) -> None:
+        """Replace the call screen with its scorecard."""
+        from simulator.tui.screens.scorecard import ScorecardScreen
+
+        self.switch_screen(ScorecardScreen(*screen_args))
+
+    def back_home(self) -> None:
+        """Return to the Home screen, whatever is on top."""
+        from simulator.tui.screens.home import HomeScreen
+
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+        if not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+
+    def action_help(self) -> None:
+        """Show the help."""
+        from simulator.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_settings(self) -> None:
+        """Open the settings."""
+        from simulator.tui.screens.settings import SettingsScreen
+
+        self.push_screen(SettingsScreen())
+
+    def on_unmount(self) -> None:
+        """Close the history database."""
+        if self._store is not None:
+            self._store.close()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the app with the saved settings, overridden by flags and environment variables."""
+    data = data_dir(getattr(args, "data_dir", None))
+    settings = Settings.load(data).apply_overrides(
+        backend=getattr(args, "backend", None),
+        model=getattr(args, "model", None),
+        base_url=getattr(args, "base_url", None),
+        prompt_style=getattr(args, "prompt_style", None),
+    )
+    CallsimApp(settings, data, persona_dirs(data)).run()
+    return 0

@@ -1,0 +1,50 @@
+"""Interface strings in Russian and English, read from `strings.yaml` beside this module."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+import yaml
+
+UiLang = Literal["ru", "en"]
+UI_LANGS: tuple[UiLang, ...] = ("en", "ru")
+
+
+class StringsError(Exception):
+    """`strings.yaml` lacks a language for some entry (a packaging bug, caught by the tests)."""
+
+
+@cache
+def _table() -> dict[str, dict[str, str | list[str]]]:
+    text = resources.files(__package__).joinpath("strings.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    for key, by_lang in data.items():
+        if not isinstance(by_lang, dict) or set(by_lang) != set(UI_LANGS):
+            raise StringsError(f"strings.yaml: {key}: needs exactly the languages en and ru")
+    table: dict[str, dict[str, str | list[str]]] = data
+    return table
+
+
+def keys() -> list[str]:
+    """Every string key (for tests)."""
+    return list(_table())
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The string `key` in `lang` (English when `lang` is unknown), with `values` filled in."""
+    entry = _table()[key]
+    text = entry.get(lang, entry["en"])
+    if not isinstance(text, str):
+        raise StringsError(f"strings.yaml: {key} is a list; use t_list")
+    return text.format(**values) if values else text
+
+
+def t_list(key: str, lang: str) -> list[str]:
+    """The list of strings `key` in `lang` (the call guide, the help)."""
+    entry = _table()[key]
+    items = entry.get(lang, entry["en"])
+    if isinstance(items, str):
+        return [items]
+    return list(items)

@@ -1,0 +1,187 @@
+"""Scorecard: the overall score and readiness, five dimensions, metrics, hard fails,
+suggestions with quote / why / try instead, and the transcript with each volunteer turn's
+codes. Every quote and line of the call is shown literally."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from simulator.scoring.model import DIMENSIONS
+from simulator.tui.bindings import localize_bindings
+from simulator.tui.widgets.bar import bar_text, level_style
+from simulator.tui.widgets.turn_line import codes_text, literal
+
+if TYPE_CHECKING:
+    from simulator.persona import Persona
+    from simulator.scoring.model import Scorecard
+    from simulator.session import SessionRecord
+    from simulator.tui.app import CallsimApp
+
+READINESS_STYLE = {"ready": "bold green", "almost": "bold yellow", "not_yet": "bold red"}
+BAR_WIDTH = 20
+
+
+class ScorecardScreen(Screen[None]):
+    """The assessment of one ended call."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "call_again", "Call again"),
+        Binding("p", "pick_another", "Another respondent"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, persona: Persona, record: SessionRecord) -> None:
+        super().__init__()
+        self.persona = persona
+        self.record = record
+
+    @property
+    def callsim(self) -> CallsimApp:
+        """The app, typed."""
+        return cast("CallsimApp", self.app)
+
+    @property
+    def scorecard(self) -> Scorecard:
+        """The call's scorecard (the call has ended, so it is there)."""
+        assert self.record.scorecard is not None
+        return self.record.scorecard
+
+    def compose(self) -> ComposeResult:
+        """One scrollable page, most important first."""
+        app = self.callsim
+        yield Header()
+        with VerticalScroll(id="scorecard"):
+            yield Static(self._headline(), id="headline")
+            if self.scorecard.hard_fails:
+                yield Static(app.t("score.hard_fails"), classes="section-title -bad")
+                yield Static(self._hard_fails(), id="hard-fails")
+            yield Static(app.t("score.dimensions"), classes="section-title")
+            yield Static(self._dimensions(), id="dimensions")
+            yield Static(app.t("score.metrics"), classes="section-title")
+            yield Static(self._metrics(), id="metrics")
+            yield Static(app.t("score.suggestions"), classes="section-title")
+            yield Static(self._suggestions(), id="suggestions")
+            yield Static(app.t("score.transcript"), classes="section-title")
+            yield Static(self._transcript(), id="score-transcript")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Title and footer labels in the interface language."""
+        app = self.callsim
+        self.title = app.t("score.title", name=self.persona.name.get(app.ui_lang))
+        self.sub_title = app.t("mode." + self.record.mode)
+        localize_bindings(
+            self,
+            app.ui_lang,
+            {
+                "call_again": "key.call_again",
+                "pick_another": "key.pick_another",
+                "app.quit": "key.quit",
+            },
+        )
+        self.query_one("#scorecard").focus()
+
+    # -- sections --------------------------------------------------------------------------
+
+    def _headline(self) -> Text:
+        app, card = self.callsim, self.scorecard
+        text = Text(app.t("score.overall", overall=card.overall), style="bold")
+        text.append("  ")
+        text.append(app.t("score.readiness." + card.readiness), READINESS_STYLE[card.readiness])
+        text.append("\n")
+        outcome = "score.outcome.hung_up" if card.outcome.hung_up else "score.outcome.stayed"
+        text.append(app.t(outcome) + " ")
+        text.append(
+            app.t("score.outcome.openness", value=f"{card.outcome.final_openness:.2f}"),
+            style="dim",
+        )
+        return text
+
+    def _hard_fails(self) -> Text:
+        text = Text()
+        for fail in self.scorecard.hard_fails:
+            text.append(self.callsim.t("score.turn", turn=fail.turn) + " ", style="bold red")
+            text.append(f"‹{self.callsim.t('code.' + fail.code)}› ", style="red")
+            text.append(f"«{literal(fail.quote)}»\n")
+        return text
+
+    def _dimensions(self) -> Text:
+        app = self.callsim
+        labels = {d: app.t("score.dim." + d) for d in DIMENSIONS}
+        pad = max(len(label) for label in labels.values())
+        text = Text()
+        for dim in DIMENSIONS:
+            score = self.scorecard.dimensions[dim].score
+            text.append(labels[dim].ljust(pad) + " ")
+            text.append_text(bar_text(score / 100, BAR_WIDTH, level_style(score / 100)))
+            text.append(f" {score:3d}\n")
+        return text
+
+    def _metrics(self) -> Text:
+        app, m = self.callsim, self.scorecard.metrics
+        ratio = "—" if m.reflection_to_question is None else f"{m.reflection_to_question:.2f}"
+        rows = (
+            ("volunteer_turns", str(m.volunteer_turns)),
+            ("open_questions", str(m.open_questions)),
+            ("reflections", str(m.reflections)),
+            ("reflection_to_question", ratio),
+            ("volunteer_talk_share", f"{m.volunteer_talk_share:.0%}"),
+        )
+        labels = [app.t("score.metric." + key) for key, _ in rows]
+        pad = max(len(label) for label in labels)
+        text = Text()
+        for label, (_, value) in zip(labels, rows, strict=True):
+            text.append(label.ljust(pad) + "  ")
+            text.append(value + "\n", style="bold")
+        return text
+
+    def _suggestions(self) -> Text:
+        app = self.callsim
+        if not self.scorecard.suggestions:
+            return Text(app.t("score.none"), style="dim")
+        text = Text()
+        for s in self.scorecard.suggestions:
+            text.append(app.t("score.turn", turn=s.turn) + ": ", style="bold")
+            text.append(f"«{literal(s.quote)}»\n", style="italic")
+            text.append(f"  {app.t('score.why')}: ", style="bold yellow")
+            text.append(literal(s.why) + "\n")
+            text.append(f"  {app.t('score.try_instead')}: ", style="bold green")
+            text.append(f"«{literal(s.try_instead)}»\n\n")
+        return text
+
+    def _transcript(self) -> Text:
+        app = self.callsim
+        name = self.persona.name.get(app.ui_lang)
+        text = Text()
+        for index, turn in enumerate(self.record.turns):
+            volunteer = turn.speaker == "volunteer"
+            speaker = app.t("call.you") if volunteer else name
+            text.append(f"{index:>2} ", style="dim")
+            text.append(f"{speaker}: ", style="bold cyan" if volunteer else "bold magenta")
+            text.append(literal(turn.text) + "\n")
+            if volunteer:
+                text.append("   ")
+                codes = [(c, app.t("code." + c)) for c in turn.codes or []]
+                if codes:
+                    text.append_text(codes_text(codes))
+                else:
+                    text.append(app.t("call.codes_none"), style="dim")
+                text.append("\n")
+        return text
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_call_again(self) -> None:
+        """A new call with the same respondent."""
+        self.callsim.start_call(self.persona)
+
+    def action_pick_another(self) -> None:
+        """Back to the list of respondents."""
+        self.callsim.back_home()
