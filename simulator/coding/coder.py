@@ -64,6 +64,16 @@ class Coder:
                 spans[target].append((hit.start, hit.end))
 
         questions, declarative = self._questions(analysis, openers)
+        # An attack phrased as a question («Как можно быть таким слепым?») is not a question.
+        rhetorical = {
+            hit.sentence
+            for hit in hits
+            if hit.rule.target in self.lexicon.questions.rhetorical
+            and hit.rule.weight > 0
+            and (hit.rule.target, hit.sentence) not in vetoed
+        }
+        questions = [(n, kind) for n, kind in questions if n not in rhetorical]
+        declarative = [n for n in declarative if n not in rhetorical]
         asked = {number for number, _ in questions}
         # Reflection cues inside a real question ("How do you feel?") are not reflections.
         for hit in hits:
@@ -83,7 +93,14 @@ class Coder:
             sent = analysis.sentences[number]
             spans[f"{kind}_question"].append(_trimmed(text, sent.start, sent.end))
             scores[f"{kind}_question"] = 1.0
-        thresholds = {code: cues.threshold for code, cues in self.lexicon.codes.items()}
+        for cued, cues in self.lexicon.codes.items():
+            if cues.implies and scores[cued] >= cues.threshold and spans.get(cued):
+                for implied in cues.implies:
+                    scores[implied] = max(scores[implied], self.lexicon.codes[implied].threshold)
+                    spans[implied].extend(spans[cued])
+        thresholds: dict[str, float] = {
+            code: cues.threshold for code, cues in self.lexicon.codes.items()
+        }
         thresholds["reflection"] = self.lexicon.reflection.threshold
         codes: list[Code] = []
         evidence: dict[Code, tuple[str, ...]] = {}

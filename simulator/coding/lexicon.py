@@ -84,6 +84,8 @@ class CodeCues(_Strict):
     """Patterns that count towards the code."""
     vetoes: list[Cue] = []
     """Patterns that cancel every cue of this code in the same sentence."""
+    implies: list[CuedCode] = []
+    """Codes that fire too whenever this one does (guilt blames, so it is also confront)."""
 
 
 class QuestionOpener(_Strict):
@@ -107,6 +109,12 @@ class Questions(_Strict):
 
     openers: list[QuestionOpener]
     min_words: int = Field(default=2, ge=1)
+    clause_openers: bool = True
+    """Whether `^` openers also count at the start of a later clause ("..., and how...?").
+    Off for Russian, where «что», «как», «когда» after a comma usually join a clause."""
+    rhetorical: list[CuedCode] = []
+    """A question sentence that also has one of these codes is an attack phrased as a
+    question («Как можно быть таким слепым?»): it keeps that code and is not a question."""
     """A '?' sentence with fewer words and no opener ("Yeah?", «Да?») is a backchannel."""
 
 
@@ -127,6 +135,8 @@ class Negation(_Strict):
     words: list[str]
     window: int = Field(default=3, ge=1, le=10)
     """A negation word at most this many words before a cue (same clause) cancels it."""
+    bridges: list[str] = []
+    """Words that open a clause still under the negation before it: «не говорю, что вы...»."""
 
 
 class Lexicon(_Strict):

@@ -10,7 +10,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from simulator.coding.lexicon import Cue, Lexicon, compile_cached
+from simulator.coding.lexicon import CodeCues, Cue, Lexicon, compile_cached
 from simulator.coding.patterns import Pattern
 from simulator.coding.text import Analysis, lemmas_of_word, normalise
 
@@ -47,12 +47,13 @@ class Matcher:
             lemma for word in lexicon.negation.words for lemma in lemmas_of_word(word, lexicon.lang)
         ) | frozenset(normalise(word) for word in lexicon.negation.words)
         self.fillers = frozenset(normalise(word) for word in lexicon.fillers)
+        self.bridges = frozenset(normalise(word) for word in lexicon.negation.bridges)
         self._by_word: dict[str, list[Rule]] = defaultdict(list)
         self._open_start: list[Rule] = []
         self._anchored: list[Rule] = []
         self._anchored_openers: list[Rule] = []
         self._regexes: list[Rule] = []
-        groups = [("reflection", lexicon.reflection)]
+        groups: list[tuple[str, CodeCues]] = [("reflection", lexicon.reflection)]
         groups += [(code, cues) for code, cues in lexicon.codes.items()]
         for code, group in groups:
             for cue in group.cues:
@@ -124,7 +125,7 @@ class Matcher:
                     self._try(rule, analysis, position, stop, number, hits)
             # Question openers may also start any clause ("..., and how do you feel?").
             clause_start = sent.first_token
-            while clause_start < stop:
+            while clause_start < stop and self.lexicon.questions.clause_openers:
                 clause_head = self.head(analysis, number, clause_start)
                 for position in range(clause_start, min(clause_head + 1, stop)):
                     for rule in self._anchored_openers:
@@ -143,6 +144,10 @@ class Matcher:
                     self._try(rule, analysis, position, stop, number, hits)
                 for rule in self._open_start:
                     self._try(rule, analysis, position, stop, number, hits)
+            if not self.lexicon.questions.clause_openers and head < stop:
+                for position in range(sent.first_token, head + 1):
+                    for rule in self._anchored_openers:
+                        self._try(rule, analysis, position, stop, number, hits)
             for rule in self._regexes:
                 assert rule.regex is not None
                 for match in rule.regex.finditer(analysis.text, sent.start, sent.end):
@@ -165,11 +170,18 @@ class Matcher:
     def _negated(self, analysis: Analysis, start: int) -> bool:
         tokens = analysis.tokens
         clause = tokens[start].clause
+        clause_first = start
         window = self.lexicon.negation.window
         for position in range(start - 1, max(start - window, 0) - 1, -1):
             token = tokens[position]
-            if token.clause != clause:
+            if token.sentence != tokens[start].sentence:
                 return False
+            if token.clause != clause:
+                # «Я не говорю, что вы...»: a clause opened by a bridge stays under negation.
+                if tokens[clause_first].norm not in self.bridges:
+                    return False
+                clause = token.clause
+            clause_first = position
             if token.norm in self.negators or token.lemma in self.negators:
                 return True
         return False

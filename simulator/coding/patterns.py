@@ -4,6 +4,8 @@ Syntax (one pattern is a line of words separated by spaces):
 
 - `word`      the word in any inflected form (Russian words are lemmatised on both sides)
 - `a|b|c`     any of these words
+- `=word`     only this exact form (`=a|b` : only these forms), e.g. an imperative «=поймите»
+              that must not match «понял»
 - `child*`    any word starting with "child"
 - `_`         any one word
 - `...`       up to four words of anything (inside one sentence) before the next word
@@ -34,9 +36,14 @@ class Element:
     gap: int
     """How many tokens may be skipped before this element (0: right after the previous)."""
 
+    exact: bool = False
+    """Only the written forms, not other forms of their lemmas."""
+
     def accepts(self, token: Token) -> bool:
         """Whether `token` fills this position."""
-        if self.any_word or token.lemma in self.words or token.norm in self.words:
+        if self.any_word or token.norm in self.words:
+            return True
+        if not self.exact and token.lemma in self.words:
             return True
         return any(token.norm.startswith(prefix) for prefix in self.prefixes)
 
@@ -106,7 +113,8 @@ def compile_pattern(source: str, lang: Lang) -> Pattern:
 def _elements(part: str, gap: int, lang: Lang, source: str) -> list[Element]:
     if part == "_":
         return [Element(frozenset(), (), True, gap)]
-    alternatives = [alt for alt in part.split("|")]
+    exact = part.startswith("=")
+    alternatives = part.removeprefix("=").split("|")
     if any(not alt for alt in alternatives):
         raise PatternError(f"empty alternative in {part!r} of {source!r}")
     words: set[str] = set()
@@ -121,6 +129,11 @@ def _elements(part: str, gap: int, lang: Lang, source: str) -> list[Element]:
         if "*" in alt or "^" in alt or "..." in alt:
             raise PatternError(f"misplaced '*', '^' or '...' in {alt!r} of {source!r}")
         lemmas = lemmas_of_word(alt, lang)
+        if exact:
+            if len(lemmas) > 1 and lang == "en":
+                raise PatternError(f"write {alt!r} in full words, without '=' in {source!r}")
+            words.add(normalise(alt))
+            continue
         if len(lemmas) > 1:
             if len(alternatives) > 1:
                 raise PatternError(
@@ -133,4 +146,4 @@ def _elements(part: str, gap: int, lang: Lang, source: str) -> list[Element]:
             ]
         words.add(normalise(alt))
         words.update(lemmas)
-    return [Element(frozenset(words), tuple(prefixes), False, gap)]
+    return [Element(frozenset(words), tuple(prefixes), False, gap, exact)]

@@ -1,0 +1,98 @@
+"""`callsim code`: code utterances from standard input as JSON Lines (SPEC section 3).
+
+Each input line is either a JSON object `{"id": ..., "text": ..., "lang"?: ...}` (when it
+starts with `{`) or plain text, one utterance a line (its id is the line number from 1).
+Blank lines are skipped. Output: one JSON object a line, in input order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, BinaryIO, TextIO
+
+from simulator.codes import LANGS, Lang
+from simulator.errors import UserError
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the `code` sub-command."""
+    parser = sub.add_parser(
+        "code",
+        help="code volunteer utterances read from standard input",
+        description='Code volunteer utterances: reads JSON Lines {"id", "text", "lang"?} '
+        "or plain text (one utterance a line) from standard input, writes JSON Lines "
+        '{"id", "codes", "evidence"} in the same order.',
+    )
+    parser.add_argument(
+        "--lang",
+        choices=["ru", "en", "auto"],
+        default="auto",
+        help="language of the utterances; auto (default) detects it line by line from the "
+        'script; a line\'s own "lang" wins',
+    )
+    parser.set_defaults(func=run)
+
+
+def _parse_line(raw: bytes, number: int, default_lang: Lang | None) -> tuple[Any, str, Lang | None]:
+    """(id, text, lang) of one non-blank input line; UserError naming the line if bad."""
+    try:
+        line = raw.decode("utf-8").strip()
+    except UnicodeDecodeError as exc:
+        raise UserError(f"stdin line {number}: not UTF-8 text ({exc.reason})") from exc
+    if not line.startswith("{"):
+        return number, line, default_lang
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise UserError(
+            f"stdin line {number}: not valid JSON: {exc.msg} (column {exc.colno})"
+        ) from exc
+    if not isinstance(item, dict):
+        raise UserError(f"stdin line {number}: expected a JSON object")
+    text = item.get("text")
+    if not isinstance(text, str) or not text.strip():
+        what = "missing" if text is None else "empty" if isinstance(text, str) else "not a string"
+        raise UserError(f'stdin line {number}: "text" is {what}; give the utterance as a string')
+    lang = item.get("lang", default_lang)
+    if lang is not None and lang not in LANGS and lang != "auto":
+        raise UserError(
+            f'stdin line {number}: "lang" must be one of {", ".join(LANGS)} or auto, not {lang!r}'
+        )
+    return item.get("id", number), text, None if lang == "auto" else lang
+
+
+def code_stream(source: BinaryIO, sink: TextIO, lang: Lang | None, *, flush_each: bool) -> int:
+    """Code every line of `source` into `sink`; return how many utterances were coded.
+
+    Output is written in bulk unless `flush_each` (an interactive terminal).
+    """
+    from simulator.coding import code_utterance
+
+    out: list[str] = []
+    count = 0
+    for number, raw in enumerate(source, 1):
+        if not raw.strip():
+            continue
+        item_id, text, item_lang = _parse_line(raw, number, lang)
+        coding = code_utterance(text, item_lang)
+        record = {"id": item_id, "codes": list(coding.codes), "evidence": coding.evidence}
+        out.append(json.dumps(record, ensure_ascii=False))
+        count += 1
+        if flush_each or len(out) >= 4096:
+            sink.write("\n".join(out) + "\n")
+            out.clear()
+            if flush_each:
+                sink.flush()
+    if out:
+        sink.write("\n".join(out) + "\n")
+    sink.flush()
+    return count
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read standard input, write codes to standard output."""
+    lang: Lang | None = None if args.lang == "auto" else args.lang
+    code_stream(sys.stdin.buffer, sys.stdout, lang, flush_each=sys.stdin.isatty())
+    return 0
