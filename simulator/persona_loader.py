@@ -130,12 +130,12 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
         except yaml.YAMLError:
             raise
         except (ValueError, TypeError, OverflowError) as exc:
-            raise _ValueError(
+            raise _UnreadableValue(
                 node, f"cannot read this value ({exc}); quote it if it is text"
             ) from None
 
 
-class _ValueError(yaml.YAMLError):
+class _UnreadableValue(yaml.YAMLError):
     """A scalar YAML could parse but not turn into a value (e.g. the date 2022-13-45)."""
 
     def __init__(self, node: yaml.Node, message: str) -> None:
@@ -190,7 +190,7 @@ def _parse(path: Path, text: str) -> tuple[yaml.Node, Any]:
         if node is None:
             raise _file_problem(path, "file is empty; a persona is a mapping of fields")
         data = loader.construct_document(node)
-    except _ValueError as exc:
+    except _UnreadableValue as exc:
         loc = _loc_of(node, exc.node) if node is not None else None
         raise PersonaError([_problem_at(path, exc.node, loc or (), exc.message)]) from None
     except yaml.YAMLError as exc:
@@ -299,7 +299,16 @@ def _message(error: Any) -> str:
             return f"unknown field; did you mean {close[0]!r}?"
         return "unknown field" + (f"; allowed: {', '.join(allowed)}" if allowed else "")
     message = str(error["msg"]).removeprefix("Value error, ")
-    if kind in (
+    if kind in _SHOW_INPUT and not isinstance(value, dict | list):
+        message += f", got {_shown(value)}"
+        if kind == "string_type" and value is not None:
+            # YAML reads yes/no/on/off as booleans and 12:30 or 2022-03-01 as numbers/dates.
+            message += "; put the text in quotes"
+    return message
+
+
+_SHOW_INPUT = frozenset(
+    {
         "string_type",
         "int_type",
         "int_parsing",
@@ -313,10 +322,9 @@ def _message(error: Any) -> str:
         "string_pattern_mismatch",
         "int_from_float",
         "enum",
-    ):
-        if not isinstance(value, dict | list):
-            message += f", got {_shown(value)}"
-    return message
+    }
+)
+"""Error kinds where showing the value found helps the trainer see the mistake."""
 
 
 def _validation_problems(path: Path, root: yaml.Node, exc: ValidationError) -> list[Problem]:

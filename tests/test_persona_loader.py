@@ -304,3 +304,13 @@ def test_find_persona_names_known_ids_or_the_problem(tmp_path: Path) -> None:
         find_persona("nobody", [tmp_path])
     with pytest.raises(UserError, match=r"persona 'broken' is invalid: .*broken\.yaml:\d+:\d+: "):
         find_persona("broken", [tmp_path])
+
+
+def test_yaml_boolean_where_text_belongs_says_to_quote_it(tmp_path: Path) -> None:
+    text = GOOD.replace('ru: ["Ну и?", "Допустим."]', "ru: [no, Допустим.]")
+    path = write(tmp_path, text)
+    line = line_of(text, "ru: [no, ")
+    assert problems_of(path) == [
+        f"{path}:{line}:10: fallback_lines.guarded.ru[0]: Input should be a valid string, "
+        "got False; put the text in quotes"
+    ]
