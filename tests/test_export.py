@@ -449,3 +449,24 @@ def test_export_command_errors_are_one_line(tmp_path: Path, args: list[str], mes
 
 def test_export_formats_are_the_documented_three() -> None:
     assert EXPORT_FORMATS == ("md", "json", "html")
+
+
+def test_html_says_when_there_are_no_hard_fails() -> None:
+    record = english_record()
+    assert record.scorecard is not None
+    record.scorecard.hard_fails = []
+    document = export_session(record, "html")
+    assert '<p class="no-hard-fails">None.</p>' in document
+    assert 'class="hard-fails"' not in document
+
+
+def test_export_replaces_an_existing_file_whole(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _saved(data, english_record())
+    out = tmp_path / "call.md"
+    out.write_text("old content that is much longer than nothing\n" * 500, encoding="utf-8")
+    result = _callsim(data, "export", "en0", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    text = out.read_text("utf-8")
+    assert text.startswith("# Practice call with") and "old content" not in text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["call.md", "data"]

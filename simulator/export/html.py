@@ -119,7 +119,9 @@ def _dimensions(scorecard: Scorecard, t: Labels) -> str:
 
 def _hard_fails(scorecard: Scorecard, t: Labels) -> str:
     if not scorecard.hard_fails:
-        return ""
+        return (
+            f'<h3>{_e(t("hard_fails"))}</h3><p class="no-hard-fails">{_e(t("no_hard_fails"))}</p>'
+        )
     items = "".join(
         f'<li><span class="turn-ref">{_e(t("turn", n=fail.turn))}</span> '
         f"{_chip(fail.code, t)} «{_e(fail.quote)}»</li>"

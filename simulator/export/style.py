@@ -60,6 +60,7 @@ h3 { font-size: 15px; margin: 20px 0 8px; text-transform: uppercase; letter-spac
 .hard-fails { border-left: 4px solid var(--negative); background: var(--negative-bg);
   padding: 4px 16px 8px; border-radius: 6px; margin-top: 18px; }
 .hard-fails h3 { color: var(--negative); }
+.no-hard-fails { margin: 0; color: var(--positive); font-weight: 600; }
 .hard-fails ul { margin: 0; padding-left: 18px; }
 .metrics { display: flex; flex-wrap: wrap; gap: 10px; }
 .metric { border: 1px solid var(--line); border-radius: 8px; padding: 8px 14px; min-width: 120px; }
