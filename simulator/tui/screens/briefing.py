@@ -54,6 +54,7 @@ class BriefingScreen(Screen[None]):
         for item in app.t_list("guide"):
             guide.append("  ☐ ", style="green")
             guide.append(item + "\n")
+        guide.rstrip()
         yield Header()
         with VerticalScroll(id="briefing"):
             yield Static(app.t("briefing.before"), classes="section-title")

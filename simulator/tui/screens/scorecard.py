@@ -110,6 +110,7 @@ class ScorecardScreen(Screen[None]):
             text.append(self.callsim.t("score.turn", turn=fail.turn) + " ", style="bold red")
             text.append(f"‹{self.callsim.t('code.' + fail.code)}› ", style="red")
             text.append(f"«{literal(fail.quote)}»\n")
+        text.rstrip()
         return text
 
     def _dimensions(self) -> Text:
@@ -122,6 +123,7 @@ class ScorecardScreen(Screen[None]):
             text.append(labels[dim].ljust(pad) + " ")
             text.append_text(bar_text(score / 100, BAR_WIDTH, level_style(score / 100)))
             text.append(f" {score:3d}\n")
+        text.rstrip()
         return text
 
     def _metrics(self) -> Text:
@@ -140,6 +142,7 @@ class ScorecardScreen(Screen[None]):
         for label, (_, value) in zip(labels, rows, strict=True):
             text.append(label.ljust(pad) + "  ")
             text.append(value + "\n", style="bold")
+        text.rstrip()
         return text
 
     def _suggestions(self) -> Text:
@@ -154,6 +157,7 @@ class ScorecardScreen(Screen[None]):
             text.append(literal(s.why) + "\n")
             text.append(f"  {app.t('score.try_instead')}: ", style="bold green")
             text.append(f"«{literal(s.try_instead)}»\n\n")
+        text.rstrip()
         return text
 
     def _transcript(self) -> Text:
@@ -174,6 +178,7 @@ class ScorecardScreen(Screen[None]):
                 else:
                     text.append(app.t("call.codes_none"), style="dim")
                 text.append("\n")
+        text.rstrip()
         return text
 
     # -- actions ---------------------------------------------------------------------------
