@@ -58,10 +58,11 @@ class HomeScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Paint at once; the persona files are read in a worker."""
+        """Paint at once; the persona files are read in a worker once the screen is up (the
+        worker imports pydantic, which would otherwise compete with the first paint)."""
         self._relabel()
         self.query_one(PersonaList).loading = True
-        self._load_personas()
+        self.call_after_refresh(self._load_personas)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="personas")
     def _load_personas(self) -> None:
