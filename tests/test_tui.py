@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -337,3 +339,22 @@ async def test_a_call_with_the_real_bundled_model(tmp_path: Path, bundled_model_
         assert reply.speaker == "respondent" and reply.text.strip()
         assert transcript_texts(app)[-1] == reply.text
         assert not app.screen.query_one("#say", Input).disabled
+
+
+async def test_ending_before_saying_anything_still_gives_a_scorecard(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_persona(app, pilot, "calm-neighbour")
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert isinstance(app.screen, ScorecardScreen)
+        assert "Overall" in shown(app, "#headline")
+
+
+def test_starting_the_app_does_not_load_the_model_library() -> None:
+    code = (
+        "import sys, simulator.tui.app, simulator.tui.screens.home;"
+        "print('llama_cpp' in sys.modules, 'simulator.llm.embedded' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
