@@ -16,7 +16,7 @@ from simulator.codes import LANGS, Lang
 from simulator.errors import UserError
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     """Add the `code` sub-command."""
     parser = sub.add_parser(
         "code",

@@ -75,13 +75,21 @@ class Coder:
         questions = [(n, kind) for n, kind in questions if n not in rhetorical]
         declarative = [n for n in declarative if n not in rhetorical]
         asked = {number for number, _ in questions}
-        # Reflection cues inside a real question ("How do you feel?") are not reflections.
+        # Reflection cues inside a real question ("How do you feel?") or an attack ("You're
+        # wrong") are not reflections.
+        blocked = asked | {
+            hit.sentence
+            for hit in hits
+            if hit.rule.target in self.lexicon.reflection.not_with
+            and hit.rule.weight > 0
+            and (hit.rule.target, hit.sentence) not in vetoed
+        }
         for hit in hits:
-            if hit.rule.target == "reflection" and hit.sentence in asked:
+            if hit.rule.target == "reflection" and hit.sentence in blocked:
                 scores["reflection"] -= hit.rule.weight
                 if (hit.start, hit.end) in spans["reflection"]:
                     spans["reflection"].remove((hit.start, hit.end))
-        echo = self._echo(analysis, previous, asked) if previous else []
+        echo = self._echo(analysis, previous, blocked) if previous else []
         if echo:
             scores["reflection"] += self.lexicon.reflection.echo_weight
             spans["reflection"].extend(echo)

@@ -127,6 +127,8 @@ class Reflection(CodeCues):
     """How many distinct content words must be shared for an echo."""
     echo_min_share: float = Field(default=0.3, ge=0, le=1)
     """Which share of the volunteer's content words must come from the respondent's turn."""
+    not_with: list[CuedCode] = []
+    """A sentence that also has one of these codes is no reflection ("You're wrong")."""
 
 
 class Negation(_Strict):

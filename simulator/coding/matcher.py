@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from simulator.coding.lexicon import CodeCues, Cue, Lexicon, compile_cached
 from simulator.coding.patterns import Pattern
-from simulator.coding.text import Analysis, lemmas_of_word, normalise
+from simulator.coding.text import Analysis, Token, lemmas_of_word, normalise
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +38,31 @@ class Hit:
     end: int
 
 
+class _Index:
+    """Rules by the words their pattern can start with, so a token only tries those."""
+
+    def __init__(self) -> None:
+        self.by_word: dict[str, list[Rule]] = defaultdict(list)
+        self.any_start: list[Rule] = []
+
+    def add(self, rule: Rule) -> None:
+        assert rule.pattern is not None
+        first = rule.pattern.elements[0]
+        if first.any_word or first.prefixes:
+            self.any_start.append(rule)
+        else:
+            for word in first.words:
+                self.by_word[word].append(rule)
+
+    def candidates(self, token: Token) -> list[Rule]:
+        """Rules that may match from `token` (each once)."""
+        found = self.by_word.get(token.lemma, [])
+        if token.norm != token.lemma and token.norm in self.by_word:
+            seen = {id(rule) for rule in found}
+            found = found + [r for r in self.by_word[token.norm] if id(r) not in seen]
+        return found + self.any_start if self.any_start else found
+
+
 class Matcher:
     """All cues of one lexicon, compiled and indexed."""
 
@@ -48,10 +73,9 @@ class Matcher:
         ) | frozenset(normalise(word) for word in lexicon.negation.words)
         self.fillers = frozenset(normalise(word) for word in lexicon.fillers)
         self.bridges = frozenset(normalise(word) for word in lexicon.negation.bridges)
-        self._by_word: dict[str, list[Rule]] = defaultdict(list)
-        self._open_start: list[Rule] = []
-        self._anchored: list[Rule] = []
-        self._anchored_openers: list[Rule] = []
+        self._anywhere = _Index()
+        self._anchored = _Index()
+        self._anchored_openers = _Index()
         self._regexes: list[Rule] = []
         groups: list[tuple[str, CodeCues]] = [("reflection", lexicon.reflection)]
         groups += [(code, cues) for code, cues in lexicon.codes.items()]
@@ -80,16 +104,12 @@ class Matcher:
             pattern,
             None,
         )
-        first = pattern.elements[0]
         if pattern.anchored and target.startswith("opener:"):
-            self._anchored_openers.append(rule)
+            self._anchored_openers.add(rule)
         elif pattern.anchored:
-            self._anchored.append(rule)
-        elif first.any_word or first.prefixes:
-            self._open_start.append(rule)
+            self._anchored.add(rule)
         else:
-            for word in first.words:
-                self._by_word[word].append(rule)
+            self._anywhere.add(rule)
 
     def head(self, analysis: Analysis, sentence: int, start: int | None = None) -> int:
         """Index of the first token of a sentence (or of a clause from `start`) after fillers
@@ -121,32 +141,24 @@ class Matcher:
             head = self.head(analysis, number)
             # Anchored cues may start at the sentence start, at any filler, or at the head.
             for position in range(sent.first_token, min(head + 1, stop)):
-                for rule in self._anchored:
+                for rule in self._anchored.candidates(tokens[position]):
                     self._try(rule, analysis, position, stop, number, hits)
             # Question openers may also start any clause ("..., and how do you feel?").
             clause_start = sent.first_token
             while clause_start < stop and self.lexicon.questions.clause_openers:
                 clause_head = self.head(analysis, number, clause_start)
                 for position in range(clause_start, min(clause_head + 1, stop)):
-                    for rule in self._anchored_openers:
+                    for rule in self._anchored_openers.candidates(tokens[position]):
                         self._try(rule, analysis, position, stop, number, hits)
                 clause = tokens[clause_start].clause
                 while clause_start < stop and tokens[clause_start].clause == clause:
                     clause_start += 1
             for position in range(sent.first_token, stop):
-                token = tokens[position]
-                candidates = self._by_word.get(token.lemma, [])
-                if token.norm != token.lemma and token.norm in self._by_word:
-                    seen = {id(rule) for rule in candidates}
-                    extra = [r for r in self._by_word[token.norm] if id(r) not in seen]
-                    candidates = candidates + extra
-                for rule in candidates:
-                    self._try(rule, analysis, position, stop, number, hits)
-                for rule in self._open_start:
+                for rule in self._anywhere.candidates(tokens[position]):
                     self._try(rule, analysis, position, stop, number, hits)
             if not self.lexicon.questions.clause_openers and head < stop:
                 for position in range(sent.first_token, head + 1):
-                    for rule in self._anchored_openers:
+                    for rule in self._anchored_openers.candidates(tokens[position]):
                         self._try(rule, analysis, position, stop, number, hits)
             for rule in self._regexes:
                 assert rule.regex is not None

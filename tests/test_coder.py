@@ -1,0 +1,254 @@
+"""The behaviour coder: lemmas, negation, questions, reflection, evidence, lexicon errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from simulator.codes import CODES
+from simulator.coding import Coder, LexiconError, code_utterance, detect_lang, load_lexicon
+from simulator.coding.lexicon import DATA_DIR
+from simulator.coding.patterns import PatternError, compile_pattern
+from simulator.coding.text import analyse
+
+# The examples of SPEC section 2: (code, English, Russian).
+SPEC_EXAMPLES = [
+    ("open_question", "What worries you most about it?", "Что вас в этом больше всего тревожит?"),
+    ("closed_question", "Are you at work now?", "Вы сейчас на работе?"),
+    (
+        "reflection",
+        "So you feel nobody asked people like you.",
+        "То есть вам кажется, что таких, как вы, никто не спрашивал.",
+    ),
+    ("empathy", "That sounds really hard.", "Это, наверное, очень тяжело."),
+    (
+        "affirmation",
+        "You obviously care a great deal about your family.",
+        "Сразу слышно, как вы дорожите семьёй.",
+    ),
+    (
+        "human_life",
+        "Young men from both countries are being buried.",
+        "Молодых ребят хоронят в обеих странах.",
+    ),
+    (
+        "personal_story",
+        "My uncle in Odesa lost his flat last spring.",
+        "Мой дядя в Одессе прошлой весной остался без квартиры.",
+    ),
+    (
+        "common_ground",
+        "We both want our parents to grow old in peace.",
+        "Мы оба хотим, чтобы наши родители спокойно дожили свой век.",
+    ),
+    (
+        "autonomy",
+        "Is it all right if I ask you something personal?",
+        "Ничего, если я спрошу о личном?",
+    ),
+    (
+        "confront",
+        "You people believe anything the TV says.",
+        "Вы там всему верите, что по телевизору скажут.",
+    ),
+    (
+        "lecture",
+        "Look up the casualty figures, they're public.",
+        "Поищите данные о потерях, они открыты.",
+    ),
+    (
+        "guilt",
+        "Every day you keep quiet, more people die.",
+        "Каждый день вашего молчания — это новые смерти.",
+    ),
+    (
+        "unsafe",
+        "Tell me your address so I can send you materials.",
+        "Продиктуйте адрес, я пришлю вам материалы.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("code", "english", "russian"), SPEC_EXAMPLES, ids=[e[0] for e in SPEC_EXAMPLES]
+)
+def test_every_spec_example_gets_its_code_in_both_languages(
+    code: str, english: str, russian: str
+) -> None:
+    assert code in code_utterance(english, "en").codes
+    assert code in code_utterance(russian, "ru").codes
+
+
+@pytest.mark.parametrize("text", ["Okay.", "Ясно.", "Алло?", "Mm-hmm.", "Угу."])
+def test_greetings_and_fillers_have_no_code(text: str) -> None:
+    assert code_utterance(text).codes == ()
+
+
+def test_detect_lang_follows_the_script() -> None:
+    assert detect_lang("Здравствуйте, это Анна.") == "ru"
+    assert detect_lang("Hello, this is Anna.") == "en"
+    assert detect_lang("Я смотрю BBC и CNN каждый день") == "ru"
+    assert code_utterance("Вы сейчас на работе?").lang == "ru"
+
+
+def test_russian_cues_match_every_inflected_form() -> None:
+    lemmas = {analyse(word, "ru").tokens[0].lemma for word in ["детей", "дети", "ребёнка"]}
+    assert lemmas == {"ребенок"}
+    pattern = compile_pattern("хоронить ребенок", "ru")
+    for text in ["хоронят детей", "хоронили ребёнка", "похоронить"]:
+        tokens = analyse(text, "ru").tokens
+        matched = pattern.match_at(tokens, 0, len(tokens)) is not None
+        assert matched == (text != "похоронить"), text
+
+
+def test_exact_form_pattern_does_not_match_other_forms() -> None:
+    pattern = compile_pattern("=поймите", "ru")
+    assert pattern.match_at(analyse("Поймите", "ru").tokens, 0, 1) is not None
+    assert pattern.match_at(analyse("понял", "ru").tokens, 0, 1) is None
+
+
+def test_english_contractions_match_cues_written_in_full() -> None:
+    assert "confront" in code_utterance("You're wrong about this.", "en").codes
+    assert "confront" in code_utterance("You are wrong about this.", "en").codes
+
+
+@pytest.mark.parametrize(
+    ("negated", "plain", "code"),
+    [
+        ("I'm not blaming you.", "I blame you for this.", "confront"),
+        ("I'm not saying you're wrong.", "You're wrong.", "confront"),
+        ("Я не прошу вас выходить на митинг.", "Выходите на митинг в воскресенье.", "unsafe"),
+        ("Я не говорю, что вы неправы.", "Вы неправы.", "confront"),
+        ("I don't understand you at all.", "I understand.", "empathy"),
+    ],
+)
+def test_negation_cancels_a_cue(negated: str, plain: str, code: str) -> None:
+    assert code not in code_utterance(negated).codes
+    assert code in code_utterance(plain).codes
+
+
+def test_a_cue_that_spells_out_negation_is_not_cancelled() -> None:
+    assert "autonomy" in code_utterance("You don't have to answer that.", "en").codes
+    assert "common_ground" in code_utterance("Никто не хочет войны.", "ru").codes
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("How do you feel about it?", "open_question"),
+        ("Why did you decide that?", "open_question"),
+        ("Tell me more about your son.", "open_question"),
+        ("Do you have children?", "closed_question"),
+        ("Where do you live?", "unsafe"),
+        ("How many children do you have?", "closed_question"),
+        ("A respirologist said so, and how are you feeling right now?", "open_question"),
+        ("Почему вы так думаете?", "open_question"),
+        ("Расскажите про вашего сына.", "open_question"),
+        ("А мама ваша как всё это переживает?", "open_question"),
+        ("Правда ли, что вы учитель?", "closed_question"),
+        ("Вы уже на пенсии?", "closed_question"),
+        ("Сколько вам лет?", "closed_question"),
+    ],
+)
+def test_questions_open_and_closed(text: str, expected: str) -> None:
+    codes = code_utterance(text).codes
+    assert expected in codes
+    if expected in ("open_question", "closed_question"):
+        other = "closed_question" if expected == "open_question" else "open_question"
+        assert other not in codes
+
+
+@pytest.mark.parametrize(
+    "text", ["How can you be so blind?", "Как можно быть таким слепым?", "Вы что, не видите?"]
+)
+def test_an_attack_phrased_as_a_question_is_confront_not_a_question(text: str) -> None:
+    codes = code_utterance(text).codes
+    assert "confront" in codes
+    assert not {"open_question", "closed_question"} & set(codes)
+
+
+def test_reflection_by_cue_and_by_echoing_the_respondent() -> None:
+    assert "reflection" in code_utterance("It sounds like you're exhausted.", "en").codes
+    assert "reflection" in code_utterance("Похоже, вы просто устали от политики.", "ru").codes
+    previous = "Мой сын служит, и я каждую ночь не сплю, всё жду звонка."
+    echo = "Вы каждую ночь ждёте звонка от сына."
+    assert "reflection" in code_utterance(echo, "ru", previous).codes
+    assert "reflection" not in code_utterance("Вы сейчас дома?", "ru", previous).codes
+
+
+def test_family_words_alone_are_not_human_life() -> None:
+    assert "human_life" not in code_utterance("Tell me about your son.", "en").codes
+    assert "human_life" in code_utterance("Mothers are burying their sons.", "en").codes
+    assert "human_life" not in code_utterance("Дети у вас есть?", "ru").codes
+
+
+def test_guilt_is_also_confront() -> None:
+    codes = code_utterance("На вашей совести эти смерти.", "ru").codes
+    assert "guilt" in codes and "confront" in codes
+
+
+def test_codes_are_ordered_unique_and_every_one_has_evidence_from_the_text() -> None:
+    text = "Спасибо, что говорите со мной. Мой брат погиб под Бахмутом. Как вы это видите?"
+    coding = code_utterance(text)
+    assert list(coding.codes) == [code for code in CODES if code in coding.codes]
+    assert len(set(coding.codes)) == len(coding.codes)
+    assert set(coding.evidence) == set(coding.codes)
+    assert {"affirmation", "personal_story", "human_life", "open_question"} <= set(coding.codes)
+    for spans in coding.evidence.values():
+        assert spans
+        for span in spans:
+            assert span and span in text
+    assert "погиб" in coding.evidence["human_life"]
+    assert coding.evidence["open_question"] == ("Как вы это видите?",)
+
+
+def test_bundled_lexicons_load() -> None:
+    for lang in ("ru", "en"):
+        lexicon = load_lexicon(DATA_DIR / f"{lang}.yaml")
+        assert lexicon.lang == lang
+        Coder(lexicon)
+
+
+def _broken_copy(tmp_path: Path, old: str, new: str) -> Path:
+    text = (DATA_DIR / "en.yaml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "en.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def _line_of(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+def test_unknown_field_in_a_lexicon_names_file_line_and_field(tmp_path: Path) -> None:
+    path = _broken_copy(tmp_path, "  threshold: 1.0\n", "  treshold: 1.0\n")
+    with pytest.raises(LexiconError) as info:
+        load_lexicon(path)
+    line = _line_of(path, "treshold")
+    assert str(info.value).startswith(f"{path}:{line}: reflection.treshold: ")
+
+
+def test_bad_pattern_in_a_lexicon_names_its_line(tmp_path: Path) -> None:
+    path = _broken_copy(tmp_path, '- "you people"', '- "you ... "')
+    with pytest.raises(LexiconError) as info:
+        load_lexicon(path)
+    line = _line_of(path, '"you ... "')
+    assert str(info.value).startswith(f"{path}:{line}: codes.confront.cues.")
+    assert "'...'" in str(info.value)
+
+
+def test_bare_yes_no_words_in_yaml_are_reported_not_crashed(tmp_path: Path) -> None:
+    path = _broken_copy(tmp_path, '"no", nobody', "no, nobody")
+    with pytest.raises(LexiconError, match=r"en\.yaml:\d+: negation\.words\.2: "):
+        load_lexicon(path)
+
+
+@pytest.mark.parametrize("bad", ["...", "a ... ... b", "_", "x*|", "c*"])
+def test_pattern_syntax_errors(bad: str) -> None:
+    with pytest.raises(PatternError):
+        compile_pattern(bad, "en")
