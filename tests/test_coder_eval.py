@@ -34,11 +34,11 @@ def test_annomi_question_and_reflection_floors() -> None:
     figures = _eval_module().evaluate_annomi(ANNOMI)
     assert figures["question"]["f1"] >= 0.86
     assert figures["open_closed_accuracy"] >= 0.78
-    assert figures["reflection"]["f1"] >= 0.48
+    assert figures["reflection"]["f1"] >= 0.54
 
 
 @pytest.mark.skipif(not TESTSET.exists(), reason=f"labelled test set not present at {TESTSET}")
-@pytest.mark.parametrize(("lang", "floor"), [("ru", 0.89), ("en", 0.80)])
+@pytest.mark.parametrize(("lang", "floor"), [("ru", 0.89), ("en", 0.88)])
 def test_own_testset_macro_f1_floor(lang: str, floor: float) -> None:
     figures = _eval_module().evaluate_testset(TESTSET)[lang]
     assert figures["macro_f1"] >= floor, figures["codes"]
