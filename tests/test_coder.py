@@ -226,7 +226,7 @@ def _line_of(path: Path, needle: str) -> int:
 
 
 def test_unknown_field_in_a_lexicon_names_file_line_and_field(tmp_path: Path) -> None:
-    path = _broken_copy(tmp_path, "  threshold: 1.0\n", "  treshold: 1.0\n")
+    path = _broken_copy(tmp_path, "  threshold: 0.6\n", "  treshold: 0.6\n")
     with pytest.raises(LexiconError) as info:
         load_lexicon(path)
     line = _line_of(path, "treshold")
