@@ -283,10 +283,12 @@ def measure_generation(runs: int, persona: Persona) -> dict[str, Any]:
                     raw_first = first
             if not keep:
                 continue
-            for times in attempts:
-                figures.engine_decode.add(times)
-            for times in raw_attempts:
-                figures.raw_decode.add(times)
+            # Same prompt and seed give the same tokens; the engine may stop an attempt early
+            # (its reply check), so each side is timed over the tokens both produced.
+            for mine, theirs in zip(attempts, raw_attempts, strict=False):
+                shared = min(len(mine), len(theirs))
+                figures.engine_decode.add(mine[:shared])
+                figures.raw_decode.add(theirs[:shared])
             if number in TTFT_TURNS and engine_first is not None and raw_first is not None:
                 figures.engine_ttft.setdefault(number, []).append(engine_first)
                 figures.raw_ttft.setdefault(number, []).append(raw_first)
@@ -339,27 +341,21 @@ def coder_utterances() -> list[tuple[str, Lang]]:
 
 
 def measure_coder(quick: bool) -> dict[str, Any]:
-    """Utterances per second through the coder, reusing `scripts/bench_coder.py` if present."""
-    try:
-        from scripts import bench_coder  # type: ignore[attr-defined]
-    except ImportError:
-        bench_coder = None
-    measure = getattr(bench_coder, "utterances_per_second", None)
-    if callable(measure):
-        rate = float(measure(quick=quick))
-        return {"coder_utterances_per_s": round(rate), "coder_bench": "scripts/bench_coder.py"}
-    from simulator.coding import code_utterance
+    """Utterances per second through `callsim code` (a child process, start-up included: what a
+    trainer coding a file sees) and through `code_utterance` in-process, via
+    `scripts/bench_coder.py`."""
+    from scripts import bench_coder
 
-    items = coder_utterances()
-    for text, lang in items:  # warm lemma caches and compiled patterns, as a running app has
-        code_utterance(text, lang)
-    rates = []
-    for _ in range(2 if quick else 5):
-        start = time.perf_counter()
-        for text, lang in items:
-            code_utterance(text, lang)
-        rates.append(len(items) / (time.perf_counter() - start))
-    return {"coder_utterances_per_s": round(median(rates) or 0)}
+    runs = 1 if quick else 3
+    texts = bench_coder._texts(2000 if quick else 5000)
+    cli = bench_coder.bench_cli(texts, runs)
+    first, warm = bench_coder.bench_api(texts, runs)
+    return {
+        "coder_utterances_per_s": round(cli),
+        "coder_api_warm_utterances_per_s": round(warm),
+        "coder_api_first_pass_utterances_per_s": round(first),
+        "coder_lines": len(texts),
+    }
 
 
 def forty_turn_record() -> Any:
@@ -403,63 +399,29 @@ def measure_scorecard(quick: bool) -> dict[str, Any]:
 
 # --- app start -----------------------------------------------------------------------------
 
-_BARE_APP = """
-import time
-from textual.app import App
-from textual.widgets import Static
-class Bare(App):
-    def compose(self):
-        yield Static("callsim")
-    def on_mount(self):
-        self.call_after_refresh(self.exit)
-Bare().run(headless=True)
-"""
-
-
-def _child_seconds(code: str, env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, env=env, check=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60,
-    )  # fmt: skip
-    return time.perf_counter() - start
-
 
 def measure_app_start(quick: bool) -> dict[str, Any]:
-    """Process start to first painted screen: the callsim app against a bare Textual app,
-    each in a fresh interpreter (imports count: a volunteer waits for them too)."""
-    try:
-        from scripts import bench_app_start  # type: ignore[attr-defined]
-    except ImportError:
-        bench_app_start = None
-    measure = getattr(bench_app_start, "measure", None)
-    if callable(measure):
-        result = measure(quick=quick)
-        app_s, bare_s = float(result["app_s"]), float(result["bare_s"])
-    else:
-        with tempfile.TemporaryDirectory() as data:
-            env = {**os.environ, "CALLSIM_DATA_DIR": data}
-            app_code = (
-                "import sys; from simulator.cli import main\n"
-                "from simulator.tui import app as m\n"
-                "orig = m.CallsimApp.on_mount\n"
-                "def on_mount(self):\n"
-                "    orig(self); self.call_after_refresh(self.exit)\n"
-                "m.CallsimApp.on_mount = on_mount\n"
-                "from textual.app import App\n"
-                "run = App.run\n"
-                "App.run = lambda self, *a, **k: run(self, headless=True)\n"
-                "sys.exit(main([]))\n"
-            )
-            repeats = 2 if quick else 5
-            _child_seconds(_BARE_APP, env)  # warm the OS file cache for both
-            _child_seconds(app_code, env)
-            app_s = median([_child_seconds(app_code, env) for _ in range(repeats)]) or 0.0
-            bare_s = median([_child_seconds(_BARE_APP, env) for _ in range(repeats)]) or 0.0
+    """Spawn to first painted screen in an 80x24 pseudo-terminal: `callsim` against a bare
+    Textual app, alternately, each in a fresh interpreter (`scripts/bench_app_start.py`)."""
+    from scripts import bench_app_start as app_bench
+
+    runs = 3 if quick else 7
+    with tempfile.TemporaryDirectory() as data:
+        env = dict(os.environ, TERM="xterm-256color", CALLSIM_DATA_DIR=data, COLUMNS="80")
+        env.pop("TEXTUAL", None)
+        callsim = [sys.executable, "-m", "simulator"]
+        bare = [sys.executable, "-c", app_bench.BARE_APP]
+        app_bench.time_to_marker(bare, app_bench.BARE_MARKER, env)  # warm the file cache
+        app_bench.time_to_marker(callsim, app_bench.CALLSIM_MARKER, env)
+        bare_times, app_times = [], []
+        for _ in range(runs):
+            bare_times.append(app_bench.time_to_marker(bare, app_bench.BARE_MARKER, env))
+            app_times.append(app_bench.time_to_marker(callsim, app_bench.CALLSIM_MARKER, env))
+    app_s, bare_s = statistics.median(app_times), statistics.median(bare_times)
     return {
         "app_start_ms": round(app_s * 1000),
         "bare_textual_start_ms": round(bare_s * 1000),
-        "app_start_over_bare_textual": round(app_s / bare_s, 3) if bare_s else None,
+        "app_start_over_bare_textual": round(app_s / bare_s, 3),
     }
 
 
@@ -550,6 +512,7 @@ def measure_server(persona: Persona) -> dict[str, Any]:
 
     lines = read_script(SHORT_SCRIPT)[:SERVER_TURNS_PER_CALL]
     latencies: list[float] = []
+    sources: list[str] = []
     errors: list[str] = []
     completed = 0
     lock = threading.Lock()
@@ -567,6 +530,8 @@ def measure_server(persona: Persona) -> dict[str, Any]:
                 done = [e for e in call.reply() if isinstance(e, ReplyDone)]
                 assert done, "the reply ended without a ReplyDone"
                 mine.append(time.perf_counter() - start)
+                with lock:
+                    sources.append(str(done[0].turn.source))
             with lock:
                 latencies.extend(mine)
                 completed += 1
@@ -606,6 +571,7 @@ def measure_server(persona: Persona) -> dict[str, Any]:
         "server_reply_latency_ms_p90": ms(percentile(latencies, 0.9)),
         "server_reply_latency_ms_max": ms(max(latencies) if latencies else None),
         "server_all_calls_s": round(wall, 1),
+        "server_replies_by_source": {s: sources.count(s) for s in sorted(set(sources))},
     }
     if errors:
         out["server_errors"] = sorted(set(errors))
@@ -632,7 +598,7 @@ def measure_all(quick: bool, persona_id: str, skip: set[str]) -> dict[str, Any]:
     figures: dict[str, Any] = {"quick": quick, "cpus": os.cpu_count()}
     started = time.perf_counter()
     persona = load_bench_persona(persona_id)
-    runs = 1 if quick else 3
+    runs = 1 if quick else 5
     figures["generation_runs"] = runs
     sections: list[tuple[str, Callable[[], dict[str, Any]]]] = [
         ("generation", lambda: measure_generation(runs, persona)),
@@ -661,7 +627,12 @@ def table(figures: dict[str, Any]) -> str:
     for key, value in figures.items():
         if key in ("checks", "errors"):
             continue
-        shown = ", ".join(value) if isinstance(value, list) else str(value)
+        if isinstance(value, dict):
+            shown = ", ".join(f"{k} {v}" for k, v in value.items())
+        elif isinstance(value, list):
+            shown = ", ".join(str(v) for v in value)
+        else:
+            shown = str(value)
         check = checks.get(key)
         mark = "" if check is None else ("PASS" if check["pass"] else "FAIL")
         rows.append((key, shown, check["target"] if check else "", mark))
