@@ -26,11 +26,12 @@ _COMMAND_MODULES = (
 )
 
 
-def _build_parser() -> argparse.ArgumentParser:
+def _build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     import importlib
 
     parser = argparse.ArgumentParser(
         prog="callsim",
+        add_help=with_commands,
         description="Practise a Call Russia phone call against a local model, then read a "
         "scorecard. With no sub-command, opens the app.",
     )
@@ -53,6 +54,8 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--data-dir", metavar="DIR", help="where history lives (env CALLSIM_DATA_DIR)"
     )
+    if not with_commands:
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _COMMAND_MODULES:
         try:
@@ -67,8 +70,15 @@ def _build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `callsim` and return its exit status."""
-    parser = _build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # With no sub-command the app opens: parse only the global flags, so the app's start-up does
+    # not pay for importing every sub-command's module.
+    wants_help = any(a in ("-h", "--help") for a in argv)
+    globals_only, rest = _build_parser(with_commands=False).parse_known_args(argv)
+    if not rest and not wants_help:
+        args = globals_only
+    else:
+        args = _build_parser().parse_args(argv)
     func = getattr(args, "func", None)
     if func is None:
         app_main = getattr(args, "app_func", None)

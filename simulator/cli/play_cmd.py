@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
 
     turns = script_lines(read_text_file(args.script), args.script)
     persona = find_persona(args.persona, personas_dirs(args))
-    backend = make_backend(settings_from(args))
+    backend = make_backend(settings_from(args), seed=args.seed)
     store = Store.open(args.data_dir)
     call = Call(
         persona,
