@@ -87,6 +87,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     new.set_defaults(func=run_new)
 
+    from simulator.cli.persona_test_cmd import register_into
+
+    register_into(actions)
+
 
 def entry_json(entry: PersonaEntry, lang: str = "en") -> dict[str, object]:
     """One `callsim personas --json` entry."""
