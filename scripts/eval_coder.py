@@ -69,9 +69,21 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def evaluate_annomi(path: Path) -> dict[str, Any]:
-    """Question F1, open/closed accuracy and reflection F1 on the AnnoMI calibration set."""
-    rows = _read_jsonl(path)
+HALVES = ("even", "odd")
+"""Transcripts with an even `transcript_id` are for tuning cues; odd ones are held out."""
+
+
+def _half(row: dict[str, Any]) -> str:
+    return HALVES[int(row["transcript_id"]) % 2]
+
+
+def evaluate_annomi(path: Path, half: str | None = None) -> dict[str, Any]:
+    """Question F1, open/closed accuracy and reflection F1 on the AnnoMI calibration set.
+
+    `half` ("even" or "odd") keeps only the transcripts whose id has that parity: cues are
+    tuned on the even half and checked on the odd one, so overfitting shows as a gap.
+    """
+    rows = [row for row in _read_jsonl(path) if half is None or _half(row) == half]
     gold_q, gold_main_q, pred_q, gold_r, gold_main_r, pred_r = [], [], [], [], [], []
     kind_right = kind_total = 0
     for row in rows:
@@ -146,10 +158,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--annomi", type=Path, default=ANNOMI, help="AnnoMI calibration JSONL")
     parser.add_argument("--testset", type=Path, default=TESTSET, help="labelled test set JSONL")
     args = parser.parse_args(argv)
-    report: dict[str, Any] = {"annomi": None, "testset": None}
+    report: dict[str, Any] = {"annomi": None, "annomi_halves": None, "testset": None}
     notes = []
     if args.annomi.exists():
         report["annomi"] = evaluate_annomi(args.annomi)
+        report["annomi_halves"] = {half: evaluate_annomi(args.annomi, half) for half in HALVES}
     else:
         notes.append(f"AnnoMI skipped: {args.annomi} is absent (it lives outside the repo)")
     if args.testset.exists():
@@ -180,6 +193,13 @@ def main(argv: list[str] | None = None) -> int:
             f"  open-vs-closed accuracy among detected true questions: "
             f"{annomi['open_closed_accuracy']} (n={annomi['open_closed_n']})"
         )
+        print("\n  by transcript parity (even: tuned on; odd: held out)")
+        print(f"  {'half':<6} {'n':>5} {'question F1':>12} {'open/closed':>12} {'reflection F1':>14}")
+        for half, figures in report["annomi_halves"].items():
+            print(
+                f"  {half:<6} {figures['utterances']:>5} {figures['question']['f1']:>12.3f} "
+                f"{figures['open_closed_accuracy']:>12.3f} {figures['reflection']['f1']:>14.3f}"
+            )
     for lang, figures in (report["testset"] or {}).items():
         _print_table(
             f"Test set, {lang} ({figures['utterances']} utterances): macro-F1 "

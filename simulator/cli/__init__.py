@@ -22,6 +22,8 @@ _COMMAND_MODULES = (
     "simulator.cli.score_cmd",
     "simulator.cli.history_cmd",
     "simulator.cli.export_cmd",
+    "simulator.cli.review_cmd",
+    "simulator.cli.progress_cmd",
     "simulator.cli.app_cmd",
 )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -28,7 +29,7 @@ def builtin_script(kind: ScriptKind, lang: str) -> list[str]:
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
 
 
-def register_into(actions: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register_into(actions: argparse._SubParsersAction) -> None:
     """Add `persona test` to the `persona` action parsers."""
     p = actions.add_parser(
         "test",
@@ -79,7 +80,7 @@ def play_script(
     call.pick_up()
     result = ScriptResult(kind=kind, lang=lang, ended_by="", turns_played=0)
 
-    def snapshot(codes: list[str]) -> None:
+    def snapshot(codes: Sequence[str]) -> None:
         state = call.state
         result.trajectory.append(
             {
@@ -87,7 +88,7 @@ def play_script(
                 "openness": state.openness,
                 "irritation": state.irritation,
                 "mood": call.mood,
-                "codes": ",".join(codes),  # type: ignore[dict-item]
+                "codes": ",".join(codes),
             }
         )
 

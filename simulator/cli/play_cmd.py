@@ -10,7 +10,7 @@ from simulator.cli.common import personas_dirs, read_text_file, settings_from
 from simulator.errors import UserError
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     """Add the `play` parser."""
     p = sub.add_parser(
         "play",

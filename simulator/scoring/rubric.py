@@ -26,7 +26,7 @@ from pydantic import (
 
 from simulator.codes import Code, Lang
 from simulator.errors import UserError
-from simulator.scoring.model import Dimension
+from simulator.scoring.model import Dimension, Readiness
 
 BUNDLED_RUBRIC = Path(__file__).with_name("rubric.yaml")
 BUNDLED_LINES = Path(__file__).with_name("suggestions.yaml")
@@ -174,6 +174,37 @@ class SuggestionRule(_Strict):
         return order
 
 
+class ProgressRule(_Strict):
+    """When a volunteer is ready for live calls, judged over their recent calls."""
+
+    counts: Literal["assessment", "any"] = "assessment"
+    """Which finished calls count: assessment-mode calls only, or any call."""
+    last_n: int = Field(default=3, ge=1)
+    """How many of the most recent counted calls are judged together."""
+    min_readiness: Literal["ready", "almost"] = "ready"
+    """Each of those calls must be rated at least this."""
+    min_distinct_personas: int = Field(default=2, ge=1)
+    """Those calls must be with at least this many different respondents."""
+    no_hard_fails: bool = True
+    """None of those calls may have a hard fail."""
+    min_dimension: dict[Dimension, int] = Field(default_factory=dict)
+    """Optional floors: each of those calls must score at least this in the dimension."""
+
+    @model_validator(mode="after")
+    def _personas_fit_in_window(self) -> ProgressRule:
+        if self.min_distinct_personas > self.last_n:
+            raise ValueError("min_distinct_personas must not be above last_n")
+        for dimension, floor in self.min_dimension.items():
+            if not 0 <= floor <= 100:
+                raise ValueError(f"min_dimension.{dimension}: must be between 0 and 100")
+        return self
+
+    def accepts(self, readiness: Readiness | None) -> bool:
+        """Whether a call rated `readiness` meets `min_readiness`."""
+        wanted = ("ready",) if self.min_readiness == "ready" else ("ready", "almost")
+        return readiness in wanted
+
+
 _UNSAFE_ONLY: dict[Code, int] = {"unsafe": 1}
 
 
@@ -189,6 +220,8 @@ class Rubric(_Strict):
     readiness: ReadinessRule
     evidence: EvidenceRule = Field(default_factory=EvidenceRule)
     suggestions: SuggestionRule
+    progress: ProgressRule = Field(default_factory=ProgressRule)
+    """The readiness verdict over several calls (`callsim progress`)."""
     _source: Path = PrivateAttr(default=BUNDLED_RUBRIC)
 
     @property

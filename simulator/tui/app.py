@@ -1,6 +1,8 @@
 """The callsim app: composes the screens and routes between them.
 
-Home (pick a respondent) -> Briefing -> Call -> Scorecard, with Settings and Help on top.
+Home (pick a respondent) -> Briefing -> Call -> Scorecard, with Settings and Help on top;
+History (h) and Progress (p) from Home; a saved session opens read-only from History or
+straight from `callsim review FILE`.
 The model is never loaded before the first screen is painted: the backend is built in a
 worker when the first call starts, and reused for later calls.
 """
@@ -20,6 +22,8 @@ from simulator.config import Settings, data_dir, persona_dirs
 from simulator.tui.i18n import t, t_list
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from simulator.llm.base import Backend
     from simulator.persona import Persona
     from simulator.store import Store
@@ -52,6 +56,7 @@ class CallsimApp(App[None]):
         backend_factory: BackendFactory | None = None,
         *,
         seed: int | None = None,
+        first_screen: Screen[Any] | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -63,6 +68,8 @@ class CallsimApp(App[None]):
         self.backend: Backend | None = None
         """The backend, built when the first call starts and kept for later calls."""
         self._store: Store | None = None
+        self.first_screen = first_screen
+        """The screen to open on instead of Home (`callsim review` opens a session)."""
 
     # -- shared state ----------------------------------------------------------------------
 
@@ -122,7 +129,7 @@ class CallsimApp(App[None]):
         from simulator.tui.screens.home import HomeScreen
 
         self.title = self.t("app.title")
-        self.push_screen(HomeScreen())
+        self.push_screen(self.first_screen or HomeScreen())
 
     def open_briefing(self, persona: Persona) -> None:
         """Show the briefing for `persona`."""
@@ -150,6 +157,49 @@ class CallsimApp(App[None]):
             self.pop_screen()
         if not isinstance(self.screen, HomeScreen):
             self.pop_screen()
+
+    def action_history(self) -> None:
+        """Show the saved sessions (back to History if it is already open underneath)."""
+        from simulator.tui.screens.history import HistoryScreen
+
+        if not self._back_to(HistoryScreen):
+            self.push_screen(HistoryScreen(self._known_personas()))
+
+    def action_progress(self) -> None:
+        """Show the readiness verdict and each dimension over time."""
+        from simulator.progress import load_progress
+        from simulator.tui.screens.progress import ProgressScreen
+
+        if not self._back_to(ProgressScreen):
+            self.push_screen(ProgressScreen(load_progress(self.store)))
+
+    def open_session(self, session_id: str, personas: dict[str, Persona]) -> None:
+        """Show a saved session read-only: its scorecard and transcript."""
+        from simulator.tui.screens.session import SessionScreen, respondent
+
+        record = self.store.load(session_id)
+        who = respondent(record.persona, personas.get(record.persona))
+        self.push_screen(SessionScreen(record, who))
+
+    def _back_to(self, screen_type: type[Screen[Any]]) -> bool:
+        """Pop screens until one of `screen_type` is on top; False when none is open."""
+        if not any(isinstance(s, screen_type) for s in self.screen_stack):
+            return False
+        while not isinstance(self.screen, screen_type):
+            self.pop_screen()
+        return True
+
+    def _known_personas(self) -> dict[str, Persona]:
+        """The valid personas by id, as Home loaded them (or loaded now)."""
+        from simulator.tui.screens.home import HomeScreen
+
+        home = next((s for s in self.screen_stack if isinstance(s, HomeScreen)), None)
+        entries = home.entries if home is not None else None
+        if entries is None:
+            from simulator.persona_loader import load_personas
+
+            entries = load_personas(self.persona_dirs)
+        return {e.id: e.persona for e in entries if e.persona is not None}
 
     def action_help(self) -> None:
         """Show the help."""

@@ -24,6 +24,8 @@ LABELS = {
     "toggle_ui_lang": "key.ui_lang",
     "toggle_mode": "key.mode",
     "app.settings": "key.settings",
+    "app.history": "key.history",
+    "app.progress": "key.progress",
     "app.quit": "key.quit",
 }
 
@@ -36,6 +38,8 @@ class HomeScreen(Screen[None]):
         Binding("i", "toggle_ui_lang", "Interface"),
         Binding("m", "toggle_mode", "Mode"),
         Binding("s", "app.settings", "Settings"),
+        Binding("h", "app.history", "History"),
+        Binding("p", "app.progress", "Progress"),
         Binding("q", "app.quit", "Quit"),
     ]
 
