@@ -40,7 +40,7 @@ class HomeScreen(Screen[None]):
         Binding("s", "app.settings", "Settings"),
         Binding("h", "app.history", "History"),
         Binding("p", "app.progress", "Progress"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("q", "app.quit", "Quit", show=False),  # room for h and p; Help lists q
     ]
 
     def __init__(self) -> None:
@@ -59,7 +59,7 @@ class HomeScreen(Screen[None]):
         yield PersonaList(id="personas")
         yield Static(id="home-options")
         yield Static(id="home-mode-help")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Paint at once; the persona files are read in a worker once the screen is up (the

@@ -1,0 +1,36 @@
+"""Each dimension's score call after call, as a terminal line chart (textual-plotext)."""
+
+from __future__ import annotations
+
+from textual_plotext import PlotextPlot
+
+
+class ProgressChart(PlotextPlot):
+    """Lines of scores 0-100, one per dimension, over the calls in order (1 = the oldest)."""
+
+    DEFAULT_CSS = """
+    ProgressChart { height: 1fr; min-height: 8; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
+        super().__init__(id=id)
+        self.series: dict[str, list[int]] = {}
+
+    def show(self, series: dict[str, list[int]], x_label: str) -> None:
+        """Draw `series` (legend label -> scores, oldest first) with `x_label` under the axis."""
+        self.series = series
+        plt = self.plt
+        plt.clear_data()
+        plt.clear_figure()
+        longest = max((len(v) for v in series.values()), default=0)
+        for label, values in series.items():
+            if values:
+                plt.plot(list(range(1, len(values) + 1)), values, label=label, marker="braille")
+        plt.ylim(0, 100)
+        plt.yticks([0, 50, 100])
+        if longest:
+            plt.xlim(1, max(longest, 2))
+            if longest <= 12:
+                plt.xticks(list(range(1, longest + 1)))
+        plt.xlabel(x_label)
+        self.refresh()
