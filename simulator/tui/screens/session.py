@@ -84,10 +84,11 @@ class SessionScreen(ScorecardScreen, inherit_bindings=False):
                 yield Static(self._transcript(), id="score-transcript")
         yield Footer()
 
-    def on_mount(self, event: events.Mount) -> None:
+    def on_mount(self, event: events.Mount | None = None) -> None:
         """Title, footer labels and layout for the terminal's width (instead of the Scorecard
         screen's own mount handler, which Textual would otherwise run as well)."""
-        event.prevent_default()
+        if event is not None:
+            event.prevent_default()
         app, record = self.callsim, self.record
         self.title = app.t(
             "review.title", name=self.persona.name.get(app.ui_lang), date=_date(record.started_at)
