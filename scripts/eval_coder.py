@@ -194,7 +194,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{annomi['open_closed_accuracy']} (n={annomi['open_closed_n']})"
         )
         print("\n  by transcript parity (even: tuned on; odd: held out)")
-        print(f"  {'half':<6} {'n':>5} {'question F1':>12} {'open/closed':>12} {'reflection F1':>14}")
+        header = f"{'question F1':>12} {'open/closed':>12} {'reflection F1':>14}"
+        print(f"  {'half':<6} {'n':>5} {header}")
         for half, figures in report["annomi_halves"].items():
             print(
                 f"  {half:<6} {figures['utterances']:>5} {figures['question']['f1']:>12.3f} "

@@ -41,6 +41,9 @@ class Coder:
         self.lexicon = lexicon
         self.matcher = Matcher(lexicon)
         self.stopwords = frozenset(normalise(word) for word in lexicon.stopwords)
+        self.second_person = frozenset(normalise(w) for w in lexicon.reflection.second_person)
+        self.first_person = frozenset(normalise(w) for w in lexicon.reflection.first_person)
+        self.courtesy = frozenset(normalise(w) for w in lexicon.reflection.courtesy)
 
     def code(self, text: str, previous: str | None = None) -> Coding:
         """Code `text`; `previous` is the respondent's turn before it, when known."""
@@ -89,6 +92,13 @@ class Coder:
                 scores["reflection"] -= hit.rule.weight
                 if (hit.start, hit.end) in spans["reflection"]:
                     spans["reflection"].remove((hit.start, hit.end))
+        # Only a plain statement: one that already empathises, affirms, lectures or blames is
+        # that, not a restatement ("Of course you're worried", "It'll open your eyes").
+        plain = not any(scores[code] >= cues.threshold for code, cues in self.lexicon.codes.items())
+        addressed = self._addressed(analysis, blocked, vetoed) if plain else []
+        if addressed:
+            scores["reflection"] += self.lexicon.reflection.addressed_weight
+            spans["reflection"].extend(addressed)
         echo = self._echo(analysis, previous, blocked) if previous else []
         if echo:
             scores["reflection"] += self.lexicon.reflection.echo_weight
@@ -143,6 +153,30 @@ class Coder:
                 if words >= rules.min_words:
                     declarative.append(number)
         return questions, declarative
+
+    def _addressed(
+        self, analysis: Analysis, blocked: set[int], vetoed: set[tuple[str, int]]
+    ) -> list[tuple[int, int]]:
+        """Statements about the respondent: second person, no first person, no courtesy
+        word, no '?', not vetoed and not inside a question or an attack."""
+        rules = self.lexicon.reflection
+        if not rules.addressed_weight:
+            return []
+        found = []
+        tokens = analysis.tokens
+        for number, sent in enumerate(analysis.sentences):
+            if sent.asks or number in blocked or ("reflection", number) in vetoed:
+                continue
+            words = {tokens[i].norm for i in range(sent.first_token, sent.last_token)}
+            words.update(tokens[i].lemma for i in range(sent.first_token, sent.last_token))
+            if (
+                sent.last_token - sent.first_token >= rules.addressed_min_words
+                and words & self.second_person
+                and not words & self.first_person
+                and not words & self.courtesy
+            ):
+                found.append(_trimmed(analysis.text, sent.start, sent.end))
+        return found
 
     def _content(self, analysis: Analysis, skip: set[int]) -> dict[str, tuple[int, int]]:
         stem = _english_stem if analysis.lang == "en" else (lambda lemma: lemma)

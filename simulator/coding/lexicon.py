@@ -127,6 +127,17 @@ class Reflection(CodeCues):
     """How many distinct content words must be shared for an echo."""
     echo_min_share: float = Field(default=0.3, ge=0, le=1)
     """Which share of the volunteer's content words must come from the respondent's turn."""
+    addressed_weight: float = 0.0
+    """Added for a statement about the respondent: a sentence without '?' that has a
+    second-person word and no first-person word ("You've been carrying this alone")."""
+    addressed_min_words: int = Field(default=5, ge=1)
+    """How many words such a sentence needs (shorter ones are mostly backchannels)."""
+    second_person: list[str] = []
+    """Words that address the respondent ("you", «вы»)."""
+    first_person: list[str] = []
+    """Words that make a sentence about the volunteer instead ("I", «я»)."""
+    courtesy: list[str] = []
+    """Politeness and call mechanics ("sorry", "thanks"): such a sentence restates nothing."""
     not_with: list[CuedCode] = []
     """A sentence that also has one of these codes is no reflection ("You're wrong")."""
 
