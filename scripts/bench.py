@@ -32,7 +32,7 @@ import tempfile
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -157,7 +157,7 @@ class RecordingBackend:
         """The wrapped backend's prompt style."""
         return self.inner.prompt_style
 
-    def stream(self, request: GenerationRequest) -> Iterator[str]:
+    def stream(self, request: GenerationRequest) -> Generator[str, None, None]:
         """Record the request, then stream the wrapped backend's reply."""
         self.requests.append(request)
         return self.inner.stream(request)
