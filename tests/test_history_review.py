@@ -23,6 +23,7 @@ from simulator.tui.screens.home import HomeScreen
 from simulator.tui.screens.progress import ProgressScreen
 from simulator.tui.screens.session import SessionScreen, respondent
 from simulator.tui.widgets.progress_chart import ProgressChart
+from tests.test_export import parse_html
 from tests.test_progress import save, scorecard
 from tests.test_tui import SIZE, make_app
 
@@ -252,7 +253,7 @@ async def test_play_history_export_and_review_show_the_same_scorecard(tmp_path: 
     assert exported.scorecard is not None
     assert exported.scorecard.overall == row["overall"]
     assert f"{exported.scorecard.overall}/100" in files["md"]
-    assert f"{exported.scorecard.overall}/100" in files["html"]
+    assert f"{exported.scorecard.overall}/100" in parse_html(files["html"]).visible_text
 
     reviewed = load_review(str(tmp_path / "session.json"))
     assert reviewed.scorecard == exported.scorecard
