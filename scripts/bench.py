@@ -595,7 +595,14 @@ def run_section(name: str, measure: Callable[[], dict[str, Any]], figures: dict[
 
 def measure_all(quick: bool, persona_id: str, skip: set[str]) -> dict[str, Any]:
     """Every figure, each section in turn, plus target checks."""
-    figures: dict[str, Any] = {"quick": quick, "cpus": os.cpu_count()}
+    cpus = os.cpu_count() or 1
+    figures: dict[str, Any] = {
+        "quick": quick,
+        "cpus": cpus,
+        "load_average_at_start": round(os.getloadavg()[0], 2),
+    }
+    if os.getloadavg()[0] > 0.5 * cpus:
+        log("other processes are busy; llama.cpp figures will be noisy (see load_average_*)")
     started = time.perf_counter()
     persona = load_bench_persona(persona_id)
     runs = 1 if quick else 5
@@ -612,6 +619,7 @@ def measure_all(quick: bool, persona_id: str, skip: set[str]) -> dict[str, Any]:
         if name not in skip:
             run_section(name, measure, figures)
     figures["bench_seconds"] = round(time.perf_counter() - started, 1)
+    figures["load_average_at_end"] = round(os.getloadavg()[0], 2)
     figures["checks"] = {
         key: {"target": str(target), "pass": target.met(figures.get(key))}
         for key, (section, target) in TARGETS.items()
