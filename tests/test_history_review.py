@@ -188,6 +188,19 @@ def test_review_refuses_a_bad_file_with_one_line(tmp_path: Path) -> None:
     assert result.stdout == ""  # the app never started
 
 
+async def test_review_in_russian_labels_every_key(tmp_path: Path) -> None:
+    store = Store.open(tmp_path)
+    record = save(store, 2, "short-fuse", scorecard(82, "ready"))
+    store.close()
+    app = review_app(tmp_path, record, "ru")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        active = app.screen.active_bindings.values()
+        footer = {b.binding.description for b in active if b.binding.show}
+        assert footer >= {"Назад", "Выход", "Справка"}
+        assert shown(app, "#headline").startswith("Итог 82/100  Готовы к настоящим звонкам")
+
+
 async def test_review_scores_a_record_without_a_scorecard(tmp_path: Path) -> None:
     path = tmp_path / "plain.json"
     record = {

@@ -98,6 +98,8 @@ class SessionScreen(ScorecardScreen, inherit_bindings=False):
             f"{app.t('mode.' + record.mode)} · {app.t('lang.' + record.lang)} · {ended}"
         )
         localize_bindings(self, app.ui_lang, {"close": "key.back", "app.quit": "key.quit"})
+        # `callsim review` opens here without Home, which otherwise relabels the app's keys.
+        localize_bindings(app, app.ui_lang, {"help": "key.help", "quit": "key.quit"})
         self._fit(self.app.size.width)
         self.query_one("#review-card").focus()
 
