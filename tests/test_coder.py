@@ -177,6 +177,51 @@ def test_reflection_by_cue_and_by_echoing_the_respondent() -> None:
     assert "reflection" not in code_utterance("Вы сейчас дома?", "ru", previous).codes
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("You have been carrying all of this on your own for years.", "en"),
+        ("Вы все эти годы несли это в одиночку.", "ru"),
+    ],
+)
+def test_a_plain_statement_about_the_respondent_is_a_reflection(text: str, lang: str) -> None:
+    assert code_utterance(text, lang).codes == ("reflection",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sorry to bother you so late.",  # courtesy, not a restatement
+        "Извините, что беспокою вас так поздно.",
+        "I think you have been carrying this alone.",  # about the volunteer's view
+        "Я думаю, вы всё это несёте в одиночку.",
+        "Are you carrying all of this on your own?",  # a question
+        "You should read what the independent media report.",  # advice, a lecture ...
+        "Get a VPN and read the BBC. It'll open your eyes.",  # ... even a sentence later
+    ],
+)
+def test_statements_to_the_respondent_that_are_not_reflections(text: str) -> None:
+    assert "reflection" not in code_utterance(text).codes
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("How would you describe your week", "open_question"),  # spoken, no '?'
+        ("I'm wondering if you have thought about it.", "closed_question"),
+        ("Maybe you could tell me how it started.", "open_question"),
+        ("Friends?", "closed_question"),  # one word picked up from the respondent
+    ],
+)
+def test_questions_without_a_question_mark_or_with_one_word(text: str, expected: str) -> None:
+    assert code_utterance(text, "en").codes == (expected,)
+
+
+@pytest.mark.parametrize("text", ["Okay?", "Sorry?", "Да?", "Алло?", "Нацисты? Серьёзно?"])
+def test_backchannels_with_a_question_mark_are_not_questions(text: str) -> None:
+    assert not {"open_question", "closed_question"} & set(code_utterance(text).codes)
+
+
 def test_family_words_alone_are_not_human_life() -> None:
     assert "human_life" not in code_utterance("Tell me about your son.", "en").codes
     assert "human_life" in code_utterance("Mothers are burying their sons.", "en").codes
