@@ -43,7 +43,16 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.field}: {self.message}"
+        where = f"{self.path}:{self.line}:{self.column}"
+        return f"{_printable(where)}: {_printable(self.field)}: {_printable(self.message)}"
+
+
+def _printable(text: str) -> str:
+    """`text` with line breaks, escapes and other invisible characters written as `\\x..`
+    escapes, so a problem stays one line and nothing reaches the terminal as a control."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in text)
 
 
 class PersonaError(UserError):

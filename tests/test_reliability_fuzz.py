@@ -128,11 +128,6 @@ def test_any_persona_file_loads_or_fails_with_one_clean_line(data: bytes) -> Non
                 _assert_one_clean_line(str(exc), path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="persona_loader.field_path shows a mapping key as it is, so a key holding a line "
-    "break or an ANSI escape splits the problem line or reaches the terminal",
-)
 @pytest.mark.parametrize("key", ["\\n", "a\\rb", "\\e[2J\\e[31m", "x\\u202ey"])
 def test_a_field_name_with_control_characters_is_escaped(tmp_path: Path, key: str) -> None:
     path = tmp_path / "firm-supporter.yaml"

@@ -298,11 +298,6 @@ def test_text_streamed_before_a_failure_is_not_stored(tmp_path: Path, servers: l
     assert call.turns[-1].text == FIRST_LINE
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="OpenAIBackend checks total_timeout once per complete line (response.iter_lines), "
-    "so bytes that never end a line keep every read alive and the reply waits forever",
-)
 def test_a_server_trickling_bytes_without_a_line_end_is_still_bounded(
     tmp_path: Path, servers: list
 ) -> None:

@@ -8,6 +8,8 @@ generating on the same `Llama` at once.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import ctypes
 import inspect
 import json
@@ -194,8 +196,20 @@ def load_model(path: Path, n_ctx: int) -> _LoadedModel:
             n_ctx=n_ctx,
             has_chat_template="tokenizer.chat_template" in llama.metadata,
         )
+        if not _LOADED:
+            atexit.register(_close_all)
         _LOADED[key] = loaded
         return loaded
+
+
+def _close_all() -> None:
+    """Free the models before the interpreter tears down the modules `Llama.__del__` needs
+    (otherwise Python prints "Exception ignored in Llama.__del__" at exit)."""
+    with _LOAD_LOCK:
+        for loaded in _LOADED.values():
+            with contextlib.suppress(Exception):
+                loaded.llama.close()
+        _LOADED.clear()
 
 
 def loaded_model_count() -> int:

@@ -39,6 +39,10 @@ def normalise_base_url(base_url: str) -> str:
     return root if root.endswith("/v1") else root + "/v1"
 
 
+MAX_LINE_BYTES = 1_000_000
+"""Longer stream lines than this are refused (a sane event is a few hundred bytes)."""
+
+
 class OpenAIBackend:
     """Streams replies from an OpenAI-compatible server.
 
@@ -159,11 +163,7 @@ class OpenAIBackend:
 
     def _read_events(self, response: httpx.Response, url: str, deadline: float) -> Iterator[str]:
         saw_data = False
-        for line in response.iter_lines():
-            if time.monotonic() > deadline:
-                raise BackendError(
-                    f"server at {self.base_url} took over {self.total_timeout:g} s for one reply"
-                )
+        for line in self._lines(response, deadline):
             if not line.startswith("data:"):
                 continue  # blank separators, comments (":"), event names, retry hints
             payload = line[5:].strip()
@@ -175,6 +175,27 @@ class OpenAIBackend:
                 yield text
         if not saw_data:
             raise BackendError(f"server at {url} ended the stream without sending a reply")
+
+    def _lines(self, response: httpx.Response, deadline: float) -> Iterator[str]:
+        """The stream's lines, checking the deadline on every chunk received (a server that
+        trickles bytes without ever ending a line cannot hold the call) and capping line
+        length."""
+        buffer = b""
+        for chunk in response.iter_bytes():
+            if time.monotonic() > deadline:
+                raise BackendError(
+                    f"server at {self.base_url} took over {self.total_timeout:g} s for one reply"
+                )
+            buffer += chunk
+            *lines, buffer = buffer.split(b"\n")
+            for raw in lines:
+                yield raw.rstrip(b"\r").decode("utf-8", errors="replace")
+            if len(buffer) > MAX_LINE_BYTES:
+                raise BackendError(
+                    f"server at {self.base_url} sent a stream line over {MAX_LINE_BYTES} bytes"
+                )
+        if buffer:
+            yield buffer.rstrip(b"\r").decode("utf-8", errors="replace")
 
     @contextmanager
     def _translate_errors(self, url: str) -> Iterator[None]:
