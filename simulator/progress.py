@@ -14,10 +14,9 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Literal
 
-import yaml
-
 from simulator.codes import Lang
 from simulator.scoring.model import DIMENSIONS, Dimension, Readiness
+from simulator.yaml_data import load_yaml
 
 if TYPE_CHECKING:
     from simulator.scoring.rubric import ProgressRule, Rubric
@@ -202,7 +201,7 @@ def assess(calls: list[CallPoint], rule: ProgressRule) -> Progress:
 @cache
 def _lines() -> dict[str, dict[str, str | dict[str, str]]]:
     text = resources.files("simulator").joinpath("progress.yaml").read_text("utf-8")
-    data: dict[str, dict[str, str | dict[str, str]]] = yaml.safe_load(text)
+    data: dict[str, dict[str, str | dict[str, str]]] = load_yaml(text)
     return data
 
 

@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
-import yaml
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from simulator.codes import CODES, Code, Lang
+from simulator.yaml_data import load_yaml
 
 
 class _Hints(BaseModel):
@@ -32,7 +32,7 @@ class _Hints(BaseModel):
 @cache
 def _hints() -> _Hints:
     text = resources.files(__package__).joinpath("coach_hints.yaml").read_text("utf-8")
-    return _Hints.model_validate(yaml.safe_load(text))
+    return _Hints.model_validate(load_yaml(text))
 
 
 def coach_hint(codes: Iterable[Code], lang: Lang) -> str:

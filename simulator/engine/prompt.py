@@ -11,13 +11,13 @@ import re
 from functools import cache
 from importlib import resources
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 from simulator.codes import Lang
 from simulator.llm.base import ChatMessage, PromptStyle
 from simulator.persona import MOODS, Mood, Persona
 from simulator.session import Turn
+from simulator.yaml_data import load_yaml
 
 
 class _Wording(BaseModel):
@@ -35,7 +35,7 @@ class _Wording(BaseModel):
 @cache
 def wording(lang: Lang) -> _Wording:
     """The prompt scaffolding for `lang`, from `prompt.yaml`."""
-    raw = yaml.safe_load(resources.files(__package__).joinpath("prompt.yaml").read_text("utf-8"))
+    raw = load_yaml(resources.files(__package__).joinpath("prompt.yaml").read_text("utf-8"))
     return _Wording.model_validate(raw[lang])
 
 

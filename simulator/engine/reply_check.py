@@ -12,10 +12,10 @@ import unicodedata
 from functools import cache
 from importlib import resources
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 from simulator.codes import Lang
+from simulator.yaml_data import load_yaml
 
 _ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -36,7 +36,7 @@ class _Rules(BaseModel):
 def rules() -> _Rules:
     """The reply rules from `reply_check.yaml`."""
     text = resources.files(__package__).joinpath("reply_check.yaml").read_text("utf-8")
-    return _Rules.model_validate(yaml.safe_load(text))
+    return _Rules.model_validate(load_yaml(text))
 
 
 @cache

@@ -6,9 +6,8 @@ from datetime import datetime
 from functools import cache
 from importlib import resources
 
-import yaml
-
 from simulator.codes import Lang
+from simulator.yaml_data import load_yaml
 
 LABEL_LANGS: frozenset[str] = frozenset({"en", "ru"})
 
@@ -20,7 +19,7 @@ class LabelsError(Exception):
 @cache
 def _table() -> dict[str, dict[str, str]]:
     text = resources.files(__package__).joinpath("labels.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = load_yaml(text)
     for key, by_lang in data.items():
         if not isinstance(by_lang, dict) or set(by_lang) != LABEL_LANGS:
             raise LabelsError(f"labels.yaml: {key}: needs exactly the languages en and ru")

@@ -27,6 +27,7 @@ from pydantic import (
 from simulator.codes import Code, Lang
 from simulator.errors import UserError
 from simulator.scoring.model import Dimension, Readiness
+from simulator.yaml_data import load_yaml
 
 BUNDLED_RUBRIC = Path(__file__).with_name("rubric.yaml")
 BUNDLED_LINES = Path(__file__).with_name("suggestions.yaml")
@@ -351,7 +352,7 @@ def _read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
         raise UserError(f"{path}: cannot read: {exc}") from None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)

@@ -6,7 +6,7 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-import yaml
+from simulator.yaml_data import load_yaml
 
 UiLang = Literal["ru", "en"]
 UI_LANGS: tuple[UiLang, ...] = ("en", "ru")
@@ -19,7 +19,7 @@ class StringsError(Exception):
 @cache
 def _table() -> dict[str, dict[str, str | list[str]]]:
     text = resources.files(__package__).joinpath("strings.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = load_yaml(text)
     for key, by_lang in data.items():
         if not isinstance(by_lang, dict) or set(by_lang) != set(UI_LANGS):
             raise StringsError(f"strings.yaml: {key}: needs exactly the languages en and ru")
