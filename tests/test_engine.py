@@ -206,3 +206,16 @@ def test_chat_messages_keep_history_stable() -> None:
     second = builder.messages(call.turns, call.mood)
     assert second[: len(first)] == first
     assert first[0].role == "system" and "not an AI" in first[0].content
+
+
+def test_warm_up_reads_exactly_the_start_of_the_first_prompt() -> None:
+    backend = FakeBackend(["Да, слушаю."])
+    call = Call(make_persona(), "ru", backend, seed=5)
+    call.pick_up()
+    call.warm_up()
+    call.say("Здравствуйте! Можно с вами поговорить?")
+    _drain(call)
+    (warmed,) = backend.warmed
+    assert warmed.prompt and backend.requests[0].prompt
+    assert backend.requests[0].prompt.startswith(warmed.prompt)
+    assert warmed.prompt.endswith("\nВолонтёр:")

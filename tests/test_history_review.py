@@ -23,7 +23,7 @@ from simulator.tui.screens.home import HomeScreen
 from simulator.tui.screens.progress import ProgressScreen
 from simulator.tui.screens.session import SessionScreen, respondent
 from simulator.tui.widgets.progress_chart import ProgressChart
-from tests.test_export import parse_html
+from tests.test_export import assert_offline, parse_html
 from tests.test_progress import save, scorecard
 from tests.test_tui import SIZE, make_app
 
@@ -263,10 +263,25 @@ async def test_play_history_export_and_review_show_the_same_scorecard(tmp_path: 
         assert result.returncode == 0, result.stderr
         files[fmt] = out.read_text("utf-8")
     exported = SessionRecord.model_validate_json(files["json"])
+    store = Store.open(data)
+    assert exported == store.load(row["id"])
+    store.close()
     assert exported.scorecard is not None
     assert exported.scorecard.overall == row["overall"]
-    assert f"{exported.scorecard.overall}/100" in files["md"]
-    assert f"{exported.scorecard.overall}/100" in parse_html(files["html"]).visible_text
+
+    md = files["md"]
+    assert f"**Overall: {exported.scorecard.overall}/100**" in md
+    for name, dimension in exported.scorecard.dimensions.items():
+        assert f"| {name.replace('_', ' ').capitalize()} | {dimension.score} |" in md
+    assert "Is it all right if we talk for a few minutes?" in md
+    for suggestion in exported.scorecard.suggestions:
+        assert f"«{suggestion.quote}»" in md.replace("\\", "")
+
+    assert_offline(files["html"])
+    page = parse_html(files["html"]).visible_text
+    assert f"{exported.scorecard.overall}/100" in page
+    for turn in exported.turns:
+        assert " ".join(turn.text.split()) in page
 
     reviewed = load_review(str(tmp_path / "session.json"))
     assert reviewed.scorecard == exported.scorecard

@@ -25,7 +25,7 @@ from simulator.engine.events import (
 )
 from simulator.engine.prompt import PromptBuilder
 from simulator.engine.state import apply_turn, hangs_up, initial_state, mood_for
-from simulator.llm.base import Backend, GenerationRequest
+from simulator.llm.base import Backend, BackendError, GenerationRequest
 from simulator.persona import Mood, Persona
 from simulator.scoring.model import Scorecard
 from simulator.session import EndedBy, Mode, RespondentState, SessionRecord, Turn
@@ -132,6 +132,23 @@ class Call:
             raise RuntimeError("the respondent has already picked up")
         line = self._rng.choice(self.persona.opening_lines.get(self.lang))
         return self._append(self._respondent_turn(reply_check.normalise(line), "authored"))
+
+    def warm_up(self) -> None:
+        """Let the backend read the known start of the next prompt (the persona header and the
+        call so far) while the volunteer is still typing, so the first reply starts as quickly
+        as later ones. Blocks; run it off the UI thread. Backends without `warm` skip it, and a
+        failure here is left for the reply itself to report."""
+        warm = getattr(self.backend, "warm", None)
+        if warm is None or not self.turns or self.awaiting_reply or self.ended:
+            return
+        if self._prompt.style == "chat":
+            request = GenerationRequest(messages=self._prompt.messages(self.turns, self.mood))
+        else:
+            request = GenerationRequest(prompt=self._prompt.volunteer_prefix(self.turns))
+        try:
+            warm(request)
+        except BackendError:
+            pass
 
     def say(self, text: str) -> Turn:
         """Record the volunteer's turn: coded once, stored, and the respondent's state moved."""

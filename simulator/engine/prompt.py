@@ -107,6 +107,12 @@ class PromptBuilder:
         lines.append(f"{self.words.respondent_label} ({self.words.moods[mood]}):")
         return "\n".join(lines)
 
+    def volunteer_prefix(self, turns: list[Turn]) -> str:
+        """The transcript so far ending where the volunteer's next line begins: the part of
+        every later prompt that is already known (see `Call.warm_up`)."""
+        head = self.transcript(turns, "neutral").rsplit("\n", 1)[0]
+        return f"{head}\n{self.words.volunteer_label}:"
+
     def messages(self, turns: list[Turn], mood: Mood) -> tuple[ChatMessage, ...]:
         """The call so far as chat messages; the mood cue rides on the volunteer's messages."""
         out = [ChatMessage("system", self._system), ChatMessage("user", self.words.ring)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import ctypes
+import dataclasses
 import inspect
 import json
 import logging
@@ -264,6 +265,13 @@ class EmbeddedBackend:
                 raise BackendError(f"llama.cpp failed while generating: {exc}") from None
             finally:
                 pieces.close()
+
+    def warm(self, request: GenerationRequest) -> None:
+        """Evaluate the request's prompt now and keep it in llama.cpp's cache, so a later
+        request that extends it starts generating at once (one token is generated and
+        dropped)."""
+        for _ in self.stream(dataclasses.replace(request, max_tokens=1, stop=(), seed=0)):
+            pass
 
     def _sampling_kwargs(self, request: GenerationRequest) -> dict[str, Any]:
         seed = request.seed

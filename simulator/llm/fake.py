@@ -28,6 +28,7 @@ class FakeBackend:
         self.default = default
         self.token_delay = token_delay
         self.requests: list[GenerationRequest] = []
+        self.warmed: list[GenerationRequest] = []
         self._style: PromptStyle = prompt_style
 
     @property
@@ -44,6 +45,11 @@ class FakeBackend:
         """Add replies to give, in order, to the next requests."""
         with self._lock:
             self._queue.extend(replies)
+
+    def warm(self, request: GenerationRequest) -> None:
+        """Record a warm-up request (the embedded backend evaluates the prompt here)."""
+        with self._lock:
+            self.warmed.append(request)
 
     def stream(self, request: GenerationRequest) -> Generator[str, None, None]:
         """Yield the next queued reply in word-sized pieces."""

@@ -124,12 +124,13 @@ class CallsimApp(App[None]):
 
     # -- routing ---------------------------------------------------------------------------
 
-    def on_mount(self) -> None:
-        """Open on the Home screen."""
+    def get_default_screen(self) -> Screen[Any]:
+        """Open on the Home screen (or the screen `first_screen` names), composed as the base
+        screen, so the first frame painted is already the real one."""
         from simulator.tui.screens.home import HomeScreen
 
         self.title = self.t("app.title")
-        self.push_screen(self.first_screen or HomeScreen())
+        return self.first_screen or HomeScreen()
 
     def open_briefing(self, persona: Persona) -> None:
         """Show the briefing for `persona`."""
@@ -153,9 +154,7 @@ class CallsimApp(App[None]):
         """Return to the Home screen, whatever is on top."""
         from simulator.tui.screens.home import HomeScreen
 
-        while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
-            self.pop_screen()
-        if not isinstance(self.screen, HomeScreen):
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
 
     def action_history(self) -> None:

@@ -148,6 +148,12 @@ class CallScreen(Screen[None]):
         self._show_respondent(self.call.pick_up())
         self._show_state()
         self._unlock()
+        self._warm_up(self.call)
+
+    @work(thread=True, exit_on_error=False, group="warm")
+    def _warm_up(self, call: Call) -> None:
+        """Let the model read the persona while the volunteer types the first line."""
+        call.warm_up()
 
     # -- the volunteer speaks --------------------------------------------------------------
 

@@ -55,22 +55,30 @@ class ScorecardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """One scrollable page, most important first."""
-        app = self.callsim
         yield Header()
         with VerticalScroll(id="scorecard"):
-            yield Static(self._headline(), id="headline")
-            if self.scorecard.hard_fails:
-                yield Static(app.t("score.hard_fails"), classes="section-title -bad")
-                yield Static(self._hard_fails(), id="hard-fails")
-            yield Static(app.t("score.dimensions"), classes="section-title")
-            yield Static(self._dimensions(), id="dimensions")
-            yield Static(app.t("score.metrics"), classes="section-title")
-            yield Static(self._metrics(), id="metrics")
-            yield Static(app.t("score.suggestions"), classes="section-title")
-            yield Static(self._suggestions(), id="suggestions")
-            yield Static(app.t("score.transcript"), classes="section-title")
-            yield Static(self._transcript(), id="score-transcript")
+            yield from self.card_sections()
+            yield from self.transcript_section()
         yield Footer()
+
+    def card_sections(self) -> ComposeResult:
+        """Headline, hard fails, dimensions, metrics and suggestions."""
+        app = self.callsim
+        yield Static(self._headline(), id="headline")
+        if self.scorecard.hard_fails:
+            yield Static(app.t("score.hard_fails"), classes="section-title -bad")
+            yield Static(self._hard_fails(), id="hard-fails")
+        yield Static(app.t("score.dimensions"), classes="section-title")
+        yield Static(self._dimensions(), id="dimensions")
+        yield Static(app.t("score.metrics"), classes="section-title")
+        yield Static(self._metrics(), id="metrics")
+        yield Static(app.t("score.suggestions"), classes="section-title")
+        yield Static(self._suggestions(), id="suggestions")
+
+    def transcript_section(self) -> ComposeResult:
+        """The transcript with each volunteer turn's codes."""
+        yield Static(self.callsim.t("score.transcript"), classes="section-title")
+        yield Static(self._transcript(), id="score-transcript")
 
     def on_mount(self) -> None:
         """Title and footer labels in the interface language."""

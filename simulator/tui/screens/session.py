@@ -13,7 +13,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header
 
 from simulator.tui.bindings import localize_bindings
 from simulator.tui.screens.scorecard import ScorecardScreen
@@ -65,23 +65,12 @@ class SessionScreen(ScorecardScreen, inherit_bindings=False):
 
     def compose(self) -> ComposeResult:
         """The scorecard on the left (or on top), the transcript on the right (or below)."""
-        app = self.callsim
         yield Header()
         with Horizontal(id="review-body"):
             with VerticalScroll(id="review-card"):
-                yield Static(self._headline(), id="headline")
-                if self.scorecard.hard_fails:
-                    yield Static(app.t("score.hard_fails"), classes="section-title -bad")
-                    yield Static(self._hard_fails(), id="hard-fails")
-                yield Static(app.t("score.dimensions"), classes="section-title")
-                yield Static(self._dimensions(), id="dimensions")
-                yield Static(app.t("score.metrics"), classes="section-title")
-                yield Static(self._metrics(), id="metrics")
-                yield Static(app.t("score.suggestions"), classes="section-title")
-                yield Static(self._suggestions(), id="suggestions")
+                yield from self.card_sections()
             with VerticalScroll(id="review-transcript"):
-                yield Static(app.t("score.transcript"), classes="section-title")
-                yield Static(self._transcript(), id="score-transcript")
+                yield from self.transcript_section()
         yield Footer()
 
     def on_mount(self, event: events.Mount | None = None) -> None:
