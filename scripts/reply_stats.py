@@ -36,6 +36,12 @@ def main() -> int:
     parser.add_argument("--personas", help="comma-separated persona ids (default: all)")
     parser.add_argument("--turns", type=int, default=22, help="volunteer turns per call")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--no-warm-up",
+        dest="warm_up",
+        action="store_false",
+        help="skip the warm-up the app does after pick-up (turn 1 then reads the whole persona)",
+    )
     args = parser.parse_args()
 
     backend = EmbeddedBackend()
@@ -52,6 +58,8 @@ def main() -> int:
         for lang in ("ru", "en"):
             call = Call(entry.persona, lang, backend, seed=11)  # type: ignore[arg-type]
             call.pick_up()
+            if args.warm_up:
+                call.warm_up()  # as the app does while the volunteer types the first line
             for n, line in enumerate(_script(lang)[: args.turns], start=1):
                 if call.ended:
                     break

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-SCRIPTS = Path(__file__).parent / "data" / "scripts"
+SCRIPTS = Path(__file__).resolve().parent.parent / "simulator" / "data" / "scripts"
 pytestmark = pytest.mark.model
 
 

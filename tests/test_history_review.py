@@ -245,7 +245,7 @@ async def test_play_history_export_and_review_show_the_same_scorecard(tmp_path: 
         "--lang",
         "en",
         "--script",
-        "tests/data/scripts/empathetic.en.txt",
+        "simulator/data/scripts/empathetic.en.txt",
         "--seed",
         "1",
         timeout=600,
