@@ -31,6 +31,9 @@ class HelpScreen(ModalScreen[None]):
         body.append(app.t("briefing.guide") + "\n", style="bold")
         for item in app.t_list("guide"):
             body.append(f"  ☐ {item}\n")
+        body.append("\n" + app.t("help.persona_dirs") + "\n")
+        for folder in app.persona_dirs:
+            body.append(f"  {folder}\n")
         with VerticalScroll(id="help"):
             yield Static(app.t("help.title"), classes="section-title")
             yield Static(body)

@@ -23,7 +23,9 @@ def entry_prompt(entry: PersonaEntry, lang: str) -> Text:
     if entry.persona is None:
         prompt = Text(entry.id, style="bold red")
         prompt.append(f"  {t('home.invalid', lang)}", style="red")
-        prompt.append(f"\n{entry.error or ''}", style="dim red")
+        # The file name is enough here (the folders are in Help and `callsim personas`).
+        error = (entry.error or "").replace(str(entry.path), entry.path.name, 1)
+        prompt.append(f"\n{error}", style="dim red")
         return prompt
     persona = entry.persona
     label: Lang = "ru" if lang == "ru" else "en"
