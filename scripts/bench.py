@@ -47,7 +47,7 @@ from simulator.persona import Persona  # noqa: E402
 
 SCRIPTS = REPO / "tests" / "data" / "scripts"
 LONG_SCRIPT = SCRIPTS / "long.ru.txt"
-SHORT_SCRIPT = SCRIPTS / "empathetic.ru.txt"
+SHORT_SCRIPT = REPO / "simulator" / "data" / "scripts" / "empathetic.ru.txt"
 CODER_TESTSET = REPO / "tests" / "data" / "coder_testset.jsonl"
 DEFAULT_PERSONA = "firm-supporter"
 TTFT_TURNS = (1, 10, 20)
