@@ -297,3 +297,23 @@ def test_bare_yes_no_words_in_yaml_are_reported_not_crashed(tmp_path: Path) -> N
 def test_pattern_syntax_errors(bad: str) -> None:
     with pytest.raises(PatternError):
         compile_pattern(bad, "en")
+
+
+@pytest.mark.parametrize("bad", ["it is|that is your choice", "you have to|need to read"])
+def test_phrases_written_as_alternatives_are_refused(bad: str) -> None:
+    with pytest.raises(PatternError, match="alternatives are single words"):
+        compile_pattern(bad, "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("It's completely your decision.", "autonomy"),
+        ("That is your choice.", "autonomy"),
+        ("That's understandable.", "empathy"),
+        ("You need to read the independent news.", "lecture"),
+        ("You have to speak out.", "unsafe"),
+    ],
+)
+def test_cues_once_hidden_by_phrase_alternatives_now_match(text: str, code: str) -> None:
+    assert code in code_utterance(text, "en").codes

@@ -91,6 +91,7 @@ def compile_pattern(source: str, lang: Lang) -> Pattern:
     anchored = bool(parts) and parts[0] == "^"
     if anchored:
         parts = parts[1:]
+    _check_phrase_alternatives(parts, source)
     elements: list[Element] = []
     gap = 0
     for part in parts:
@@ -108,6 +109,20 @@ def compile_pattern(source: str, lang: Lang) -> Pattern:
     if all(element.any_word for element in elements):
         raise PatternError(f"a pattern needs at least one real word, not only '_': {source!r}")
     return Pattern(source, tuple(elements), anchored)
+
+
+def _check_phrase_alternatives(parts: list[str], source: str) -> None:
+    """Refuse the easy slip of writing whole phrases as alternatives: `it is|that is your`
+    reads as four positions (`it`, `is|that`, `is`, `your`), so it never matches "it is your".
+    Neighbouring positions that share a word, one of them with alternatives, give it away."""
+    for left, right in zip(parts, parts[1:], strict=False):
+        a = set(left.removeprefix("=").split("|"))
+        b = set(right.removeprefix("=").split("|"))
+        if (len(a) > 1 or len(b) > 1) and a & b - {"_", "..."}:
+            raise PatternError(
+                f"{left!r} next to {right!r} in {source!r}: alternatives are single words, so "
+                "'it is|that is' means 'it (is or that) is'; write 'it|that is' or two cues"
+            )
 
 
 def _elements(part: str, gap: int, lang: Lang, source: str) -> list[Element]:
