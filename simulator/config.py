@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -20,6 +21,13 @@ from simulator.llm.base import PromptStyle
 BackendKind = Literal["embedded", "openai"]
 APP_NAME = "callsim"
 REPO_PERSONAS = Path(__file__).resolve().parent.parent / "personas"
+INSTALLED_PERSONAS = Path(sys.prefix) / "share" / APP_NAME / "personas"
+
+
+def bundled_personas_dir() -> Path:
+    """The personas shipped with callsim: the source tree's `personas/` (editable installs,
+    `./scripts/run`), else the copy a wheel installs under `<prefix>/share/callsim/`."""
+    return REPO_PERSONAS if REPO_PERSONAS.is_dir() else INSTALLED_PERSONAS
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
@@ -44,7 +52,7 @@ def persona_dirs(data: Path) -> list[Path]:
     raw = os.environ.get("CALLSIM_PERSONAS_DIR")
     if raw:
         return [Path(p).expanduser() for p in raw.split(os.pathsep) if p]
-    return [REPO_PERSONAS, data / "personas"]
+    return [bundled_personas_dir(), data / "personas"]
 
 
 @dataclass
