@@ -219,3 +219,9 @@ def test_warm_up_reads_exactly_the_start_of_the_first_prompt() -> None:
     assert warmed.prompt and backend.requests[0].prompt
     assert backend.requests[0].prompt.startswith(warmed.prompt)
     assert warmed.prompt.endswith("\nВолонтёр:")
+
+
+def test_a_turn_is_coded_in_the_language_it_is_written_in(tmp_path: Path) -> None:
+    call = _call(tmp_path, ["Да."], lang="ru")
+    turn = call.say("Hello! Is it all right if we talk for a minute?")
+    assert turn.codes is not None and "autonomy" in turn.codes

@@ -13,7 +13,7 @@ from collections.abc import Generator, Iterator
 from datetime import UTC, datetime
 
 from simulator.codes import Lang
-from simulator.coding import Coding, code_utterance
+from simulator.coding import Coding, code_utterance, detect_lang
 from simulator.engine import reply_check
 from simulator.engine.events import (
     CallEnded,
@@ -160,7 +160,9 @@ class Call:
         if not clean:
             raise ValueError("empty turn")
         previous = next((t.text for t in reversed(self.turns) if t.speaker == "respondent"), None)
-        coding = code_utterance(clean, self.lang, previous=previous)
+        # Coded in the language it is written in: a volunteer who slips into English on a
+        # Russian call is still coded by what they said.
+        coding = code_utterance(clean, detect_lang(clean), previous=previous)
         self.last_coding = coding
         turn = Turn(
             speaker="volunteer",
