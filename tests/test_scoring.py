@@ -178,6 +178,8 @@ def test_a_long_turn_is_quoted_by_the_sentence_with_the_evidence() -> None:
 
 def test_a_closed_question_gets_an_open_one_echoing_the_respondent() -> None:
     record = record_of(
+        ("r", "Hello? Who is this?", None),
+        ("v", "So you weren't expecting a call.", ["reflection"]),
         ("r", "Life is hard. My son works all the time, we hardly see him.", None),
         ("v", "Is he at work now?", ["closed_question"]),
     )
@@ -185,6 +187,26 @@ def test_a_closed_question_gets_an_open_one_echoing_the_respondent() -> None:
     assert suggestion.quote == "Is he at work now?"
     assert "My son works all the time" in suggestion.try_instead
     assert suggestion.try_instead.endswith("?")
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_call_without_reflections_gets_a_reflection_of_what_was_said(lang: str) -> None:
+    said = (
+        "Life is hard. My son works all the time, we hardly see him."
+        if lang == "en"
+        else "Жизнь тяжёлая. Сын всё время на работе, мы его почти не видим."
+    )
+    record = record_of(
+        ("r", "Hello?" if lang == "en" else "Алло?", None),
+        ("v", "How are you?" if lang == "en" else "Как вы?", ["open_question"]),
+        ("r", said, None),
+        ("v", "What do you think?" if lang == "en" else "Что вы думаете?", ["open_question"]),
+    )
+    record.lang = lang  # type: ignore[assignment]
+    (suggestion,) = score_session(record).suggestions
+    assert suggestion.turn == 3
+    assert "reflection" in suggestion.why or "отражени" in suggestion.why
+    assert any(phrase in suggestion.try_instead for phrase in ("My son works", "Сын всё время"))
 
 
 def test_permission_questions_are_not_missed_chances() -> None:

@@ -33,7 +33,9 @@ BUNDLED_RUBRIC = Path(__file__).with_name("rubric.yaml")
 BUNDLED_LINES = Path(__file__).with_name("suggestions.yaml")
 RUBRIC_ENV = "CALLSIM_RUBRIC"
 
-Issue = Literal["unsafe", "guilt", "confront", "lecture", "monologue", "closed_question"]
+Issue = Literal[
+    "unsafe", "guilt", "confront", "lecture", "missed_reflection", "monologue", "closed_question"
+]
 """A problem a suggestion can address: a negative code, or a missed chance."""
 ISSUES: tuple[Issue, ...] = get_args(Issue)
 
@@ -287,6 +289,7 @@ class SuggestionLines(_Strict):
     guilt: IssueLines
     confront: IssueLines
     lecture: IssueLines
+    missed_reflection: IssueLines
     monologue: IssueLines
     closed_question: IssueLines
 

@@ -1,9 +1,9 @@
 """Suggestions: the worst volunteer turns, why they hurt, and a better line to say.
 
-Negative codes come first (in the rubric's order), then missed chances: a monologue, or a
-closed question where an open one would do. Better lines come from the suggestion lines file
-in the session's language, chosen deterministically per turn and, where the line allows,
-echoing a phrase from what the respondent had just said.
+Negative codes come first (in the rubric's order), then missed chances: no reflection in the
+whole call, a monologue, or a closed question where an open one would do. Better lines come
+from the suggestion lines file in the session's language, chosen deterministically per turn
+and, where the line allows, echoing a phrase from what the respondent had just said.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ _CODE_OF_ISSUE: dict[Issue, Code] = {
 """Issues that are negative codes, and the code each one is."""
 _ALREADY_OPEN: frozenset[Code] = frozenset({"open_question", "reflection", "autonomy", "empathy"})
 """A closed question alongside one of these (a permission, a checked reflection) is fine."""
+MIN_WORDS_WORTH_REFLECTING = 4
+"""A respondent line this long or longer said enough to reflect back."""
 
 
 def suggest(
@@ -35,8 +37,9 @@ def suggest(
     rule = rubric.suggestions
     rank = {issue: position for position, issue in enumerate(rule.order)}
     found: list[tuple[Issue, VolunteerTurn]] = []
+    reflected = any(turn.has("reflection") for turn in turns)
     for turn in turns:
-        issue = next((i for i in rule.order if _applies(i, turn, rubric)), None)
+        issue = next((i for i in rule.order if _applies(i, turn, rubric, reflected)), None)
         if issue is not None:
             found.append((issue, turn))
     found.sort(key=lambda pair: (rank[pair[0]], pair[1].index))
@@ -59,10 +62,17 @@ def suggest(
     ]
 
 
-def _applies(issue: Issue, turn: VolunteerTurn, rubric: Rubric) -> bool:
+def _applies(issue: Issue, turn: VolunteerTurn, rubric: Rubric, reflected: bool) -> bool:
     code = _CODE_OF_ISSUE.get(issue)
     if code is not None:
         return turn.has(code)
+    if issue == "missed_reflection":
+        said = turn.previous or ""
+        return (
+            not reflected
+            and len(said.split()) >= MIN_WORDS_WORTH_REFLECTING
+            and (echo_phrase(said) is not None)
+        )
     if issue == "monologue":
         return turn.words > rubric.suggestions.monologue_words
     return turn.has("closed_question") and not (turn.codes & _ALREADY_OPEN)
