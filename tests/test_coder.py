@@ -168,6 +168,97 @@ def test_an_attack_phrased_as_a_question_is_confront_not_a_question(text: str) -
     assert not {"open_question", "closed_question"} & set(codes)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Did you know that a glass of juice has as much sugar as a can of cola?",
+            "closed_question",
+        ),
+        ("So what would you say you need to change first?", "open_question"),
+    ],
+)
+def test_a_question_with_a_lecture_in_it_still_asks(text: str, expected: str) -> None:
+    assert expected in code_utterance(text, "en").codes
+
+
+def test_a_negative_question_telling_them_what_they_fail_to_see_is_confront() -> None:
+    codes = code_utterance("Don't you see they're lying to you?", "en").codes
+    assert "confront" in codes
+    assert not {"open_question", "closed_question"} & set(codes)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "asks"),
+    [
+        ("You're at work now?", "en", True),
+        ("It adds up, yeah? Yeah.", "en", False),  # talked on past: a check-in
+        ("So you feel alone? I can hear that.", "en", False),
+        ("Are you at work now? I can call back later.", "en", True),  # an opener asks anywhere
+        ("А дочка у вас одна? Как ей сейчас живётся?", "ru", True),  # Russian yes/no form
+    ],
+)
+def test_a_statement_with_a_question_mark_asks_only_at_the_end_of_an_english_turn(
+    text: str, lang: str, asks: bool
+) -> None:
+    codes = set(code_utterance(text, lang).codes)
+    assert ("closed_question" in codes) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("You know, tell me about the part of you that wants to change.", "open_question"),
+        ("If you could just give me a sense of how long ago that was.", "open_question"),
+        ("And any other relationship, if you don't mind me asking.", "closed_question"),
+    ],
+)
+def test_requests_for_information_inside_a_turn_are_questions(text: str, expected: str) -> None:
+    assert expected in code_utterance(text, "en").codes
+
+
+def test_a_dare_is_not_a_request_for_information() -> None:
+    codes = code_utterance("Read about it, and then tell me it's fake.", "en").codes
+    assert "open_question" not in codes
+
+
+def test_transcriber_notes_are_not_words() -> None:
+    assert code_utterance("[unintelligible 00:04:45]?", "en").codes == ()
+    assert code_utterance("[laughs] How did that go?", "en").codes == ("open_question",)
+    assert [t.norm for t in analyse("So [crosstalk] you", "en").tokens] == ["so", "you"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "full"),
+    [
+        ("youre worried about him", "you're worried about him"),
+        ("dont you think so", "don't you think so"),
+        ("i cant say", "I can't say"),
+        ("thats what matters", "that's what matters"),
+    ],
+)
+def test_contractions_typed_without_the_apostrophe_read_like_the_full_ones(
+    typed: str, full: str
+) -> None:
+    def words(text: str) -> list[str]:
+        return [t.norm for t in analyse(text, "en").tokens]
+
+    assert words(typed) == words(full)
+    assert code_utterance(typed, "en").codes == code_utterance(full, "en").codes
+
+
+def test_words_that_look_like_bare_contractions_stay_words() -> None:
+    assert [t.norm for t in analyse("Its owner was ill, well, we were", "en").tokens] == [
+        "its",
+        "owner",
+        "was",
+        "ill",
+        "well",
+        "we",
+        "were",
+    ]
+
+
 def test_reflection_by_cue_and_by_echoing_the_respondent() -> None:
     assert "reflection" in code_utterance("It sounds like you're exhausted.", "en").codes
     assert "reflection" in code_utterance("Похоже, вы просто устали от политики.", "ru").codes

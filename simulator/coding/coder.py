@@ -148,7 +148,8 @@ class Coder:
                 if kind != "statement":
                     questions.append((number, kind))
                 continue
-            if sent.asks:
+            last = number == len(analysis.sentences) - 1
+            if sent.asks and (last or not rules.statement_asks_last_only):
                 words = sent.last_token - self.matcher.head(analysis, number)
                 if words >= rules.min_words:
                     declarative.append(number)

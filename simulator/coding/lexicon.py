@@ -109,13 +109,17 @@ class Questions(_Strict):
 
     openers: list[QuestionOpener]
     min_words: int = Field(default=2, ge=1)
+    """A '?' sentence with fewer words and no opener ("Yeah?", «Да?») is a backchannel."""
+    statement_asks_last_only: bool = True
+    """A statement with '?' and no opener ("You're at work now?") asks only as the last
+    sentence of the turn: one the volunteer talks on past ("It adds up, yeah? Yeah.") is a
+    check-in nobody answers. Questions with an opener count anywhere."""
     clause_openers: bool = True
     """Whether `^` openers also count at the start of a later clause ("..., and how...?").
     Off for Russian, where «что», «как», «когда» after a comma usually join a clause."""
     rhetorical: list[CuedCode] = []
     """A question sentence that also has one of these codes is an attack phrased as a
     question («Как можно быть таким слепым?»): it keeps that code and is not a question."""
-    """A '?' sentence with fewer words and no opener ("Yeah?", «Да?») is a backchannel."""
 
 
 class Reflection(CodeCues):

@@ -4,7 +4,8 @@ Russian words are lemmatised with pymorphy3 (one analyser per process, lookups c
 «детей», «дети» and «ребёнка» all become «ребенок». English words are lower-cased and common
 contractions are expanded into two tokens that share the contraction's span ("you're" ->
 "you" + "are", "don't" -> "do" + "not"), so one cue `you are worried` or `do not` covers both
-spellings. Both languages fold «ё» to «е» and curly apostrophes to straight ones.
+spellings. The same contractions typed without the apostrophe ("youre", "dont") are
+expanded too. Both languages fold «ё» to «е» and curly apostrophes to straight ones.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*(?:-[^\W_]+)*", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'»”)\]]*(?=\s|$)|\n+")
+_NOTE = re.compile(r"\[[^\[\]]*\]")
+"""A transcriber's note ("[crosstalk]", "[unintelligible 00:03:18]"): no words were said."""
 _CLAUSE_BREAK = re.compile(r"[,;:—–()\"«»“”]|\s-\s")
 
 # English contractions expanded into their full words; the second part of each pair.
@@ -42,6 +45,34 @@ _EN_IRREGULAR: dict[str, tuple[str, ...]] = {
     "gonna": ("going", "to"),
     "wanna": ("want", "to"),
     "gotta": ("got", "to"),
+}
+# Contractions typed without the apostrophe ("dont", "youre"), only where the bare form is
+# not a common English word of its own ("ill", "its", "were", "well", "lets" stay as typed).
+_EN_BARE: dict[str, tuple[str, ...]] = {
+    **{
+        f"{host}nt": (host, "not")
+        for host in "do does did is are was were have has had would could should must need".split()
+    },
+    "im": ("i", "am"),
+    "ive": ("i", "have"),
+    "youre": ("you", "are"),
+    "youve": ("you", "have"),
+    "youll": ("you", "will"),
+    "youd": ("you", "would"),
+    "theyre": ("they", "are"),
+    "theyve": ("they", "have"),
+    "weve": ("we", "have"),
+    "thats": ("that", "is"),
+    "whats": ("what", "is"),
+    "hows": ("how", "is"),
+    "wheres": ("where", "is"),
+    "whos": ("who", "is"),
+    "theres": ("there", "is"),
+    "cant": ("can", "not"),
+    "wont": ("will", "not"),
+    "aint": ("am", "not"),
+    "hes": ("he", "is"),
+    "shes": ("she", "is"),
 }
 # "'s" is "is" only after these words; elsewhere ("John's") it is a possessive and stays.
 _EN_IS_HOSTS = frozenset(
@@ -129,7 +160,7 @@ def english_parts(norm: str) -> tuple[str, ...]:
     if norm in _EN_IRREGULAR:
         return _EN_IRREGULAR[norm]
     if "'" not in norm:
-        return (norm,)
+        return _EN_BARE.get(norm, (norm,))
     for suffix, full in _EN_SUFFIXES.items():
         if norm.endswith(suffix) and len(norm) > len(suffix):
             return (norm[: -len(suffix)], full)
@@ -169,7 +200,10 @@ def analyse(text: str, lang: Lang) -> Analysis:
     for index, (begin, end, asks) in enumerate(_sentence_spans(text)):
         first = len(tokens)
         cursor = begin
+        notes = [note.span() for note in _NOTE.finditer(text, begin, end)]
         for match in _WORD.finditer(text, begin, end):
+            if notes and any(a <= match.start() < b for a, b in notes):
+                continue
             if _CLAUSE_BREAK.search(text, cursor, match.start()):
                 clause += 1
             cursor = match.end()
