@@ -408,3 +408,53 @@ def test_phrases_written_as_alternatives_are_refused(bad: str) -> None:
 )
 def test_cues_once_hidden_by_phrase_alternatives_now_match(text: str, code: str) -> None:
     assert code in code_utterance(text, "en").codes
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "code"),
+    [
+        # Cues once written as "a|b c|d" for phrases of different lengths, which no
+        # utterance could match.
+        ("Everyone wants their children to be safe.", "en", "common_ground"),
+        ("We are the same, you and I.", "en", "common_ground"),
+        ("You are to blame for this.", "en", "guilt"),
+        ("You do nothing while they die.", "en", "guilt"),
+        ("Refuse to fight.", "en", "unsafe"),
+        ("Do you know that the figures are much higher?", "en", "lecture"),
+        ("How could you support this war?", "en", "confront"),
+        ("Вы знаете, что там гибнут люди?", "ru", "lecture"),
+        ("Нормально переживать за сына.", "ru", "empathy"),
+    ],
+)
+def test_cues_once_written_as_phrase_alternatives_of_different_lengths_match(
+    text: str, lang: str, code: str
+) -> None:
+    assert code in code_utterance(text, lang).codes
+
+
+@pytest.mark.parametrize(
+    "text", ["How can you fit a walk into your week?", "How could you make that happen?"]
+)
+def test_a_how_can_you_question_is_a_question_not_an_attack(text: str) -> None:
+    assert code_utterance(text, "en").codes == ("open_question",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Say a bit more about that.",
+        "Talk to me about what happened.",
+        "Walk me through a typical day.",
+        "Share with me what that was like.",
+        "Let me know what you think.",
+        "I want to understand what that means to you.",
+        "Curious what you make of that.",
+    ],
+)
+def test_imperative_invitations_to_talk_are_open_questions(text: str) -> None:
+    assert code_utterance(text, "en").codes == ("open_question",)
+
+
+def test_interesno_kak_without_mne_asks_but_interesno_chto_remarks() -> None:
+    assert code_utterance("Интересно, как вы это видите.", "ru").codes == ("open_question",)
+    assert "open_question" not in code_utterance("Интересно, что вы так сказали.", "ru").codes

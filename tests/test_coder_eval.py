@@ -32,22 +32,22 @@ def _eval_module() -> ModuleType:
 @pytest.mark.skipif(not ANNOMI.exists(), reason=f"AnnoMI calibration data not present at {ANNOMI}")
 def test_annomi_question_and_reflection_floors() -> None:
     figures = _eval_module().evaluate_annomi(ANNOMI)
-    assert figures["question"]["f1"] >= 0.88
-    assert figures["open_closed_accuracy"] >= 0.80
-    assert figures["reflection"]["f1"] >= 0.62
+    assert figures["question"]["f1"] >= 0.895
+    assert figures["open_closed_accuracy"] >= 0.805
+    assert figures["reflection"]["f1"] >= 0.63
 
 
 @pytest.mark.skipif(not ANNOMI.exists(), reason=f"AnnoMI calibration data not present at {ANNOMI}")
 def test_annomi_held_out_half_keeps_up_with_the_tuned_half() -> None:
     # Cues are tuned on even transcripts; the odd ones show whether they generalise.
     odd = _eval_module().evaluate_annomi(ANNOMI, "odd")
-    assert odd["question"]["f1"] >= 0.86
-    assert odd["open_closed_accuracy"] >= 0.79
-    assert odd["reflection"]["f1"] >= 0.62
+    assert odd["question"]["f1"] >= 0.875
+    assert odd["open_closed_accuracy"] >= 0.80
+    assert odd["reflection"]["f1"] >= 0.63
 
 
 @pytest.mark.skipif(not TESTSET.exists(), reason=f"labelled test set not present at {TESTSET}")
-@pytest.mark.parametrize(("lang", "floor"), [("ru", 0.91), ("en", 0.90)])
+@pytest.mark.parametrize(("lang", "floor"), [("ru", 0.915), ("en", 0.91)])
 def test_own_testset_macro_f1_floor(lang: str, floor: float) -> None:
     figures = _eval_module().evaluate_testset(TESTSET)[lang]
     assert figures["macro_f1"] >= floor, figures["codes"]
