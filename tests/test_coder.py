@@ -182,6 +182,13 @@ def test_a_question_with_a_lecture_in_it_still_asks(text: str, expected: str) ->
     assert expected in code_utterance(text, "en").codes
 
 
+def test_asking_what_they_think_they_need_to_do_is_no_lecture() -> None:
+    assert code_utterance("What do you think you need to do next?", "en").codes == (
+        "open_question",
+    )
+    assert code_utterance("You need to read the news.", "en").codes == ("lecture",)
+
+
 def test_a_negative_question_telling_them_what_they_fail_to_see_is_confront() -> None:
     codes = code_utterance("Don't you see they're lying to you?", "en").codes
     assert "confront" in codes
