@@ -5,30 +5,15 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from tests.test_persona_cli import callsim
+
 REPO = Path(__file__).resolve().parent.parent
 PERSONAS = [p.stem for p in sorted((REPO / "personas").glob("*.yaml"))]
-
-
-def callsim(*args: str, env_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
-    import os
-
-    env = dict(os.environ)
-    if env_dir is not None:
-        env["CALLSIM_PERSONAS_DIR"] = str(env_dir)
-    return subprocess.run(
-        [sys.executable, "-m", "simulator", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-    )
 
 
 @pytest.mark.parametrize("persona_id", PERSONAS)
@@ -58,7 +43,7 @@ def test_a_persona_that_rewards_hostility_fails(tmp_path: Path) -> None:
         yaml.safe_dump(data, allow_unicode=True), encoding="utf-8"
     )
     shutil.copy(REPO / "personas" / "persona.schema.json", tmp_path)
-    result = callsim("persona", "test", "doubtful-patriot", "--no-model", env_dir=tmp_path)
+    result = callsim("persona", "test", "doubtful-patriot", "--no-model", personas_dir=tmp_path)
     assert result.returncode == 1
     assert "PROBLEM" in result.stdout and "more openness" in result.stdout
 
