@@ -106,11 +106,6 @@ def ratio(top: float | None, bottom: float | None) -> float | None:
     return top / bottom
 
 
-def rounded(value: float | None, digits: int) -> float | None:
-    """value rounded, or None."""
-    return None if value is None else round(value, digits)
-
-
 def percentile(values: list[float], share: float) -> float | None:
     """The nearest-rank percentile (share in 0..1) of values, or None for none."""
     if not values:

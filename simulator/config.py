@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -66,7 +66,6 @@ class Settings:
     ui_lang: str = "en"
     call_lang: str = "ru"
     mode: str = "practice"
-    extra: dict[str, object] = field(default_factory=dict)
 
     @staticmethod
     def path(data: Path) -> Path:

@@ -13,7 +13,7 @@ from collections.abc import Generator, Iterator
 from datetime import UTC, datetime
 
 from simulator.codes import Lang
-from simulator.coding import Coding, code_utterance, detect_lang
+from simulator.coding import code_utterance, detect_lang
 from simulator.engine import reply_check
 from simulator.engine.events import (
     CallEnded,
@@ -69,7 +69,6 @@ class Call:
         self._cancel = threading.Event()
         self.state: RespondentState = initial_state(persona.dynamics)
         self._history: list[RespondentState] = [self.state]
-        self.last_coding: Coding | None = None
         self.record = SessionRecord(
             id=uuid.uuid4().hex[:12],
             persona=persona.id,
@@ -163,7 +162,6 @@ class Call:
         # Coded in the language it is written in: a volunteer who slips into English on a
         # Russian call is still coded by what they said.
         coding = code_utterance(clean, detect_lang(clean), previous=previous)
-        self.last_coding = coding
         turn = Turn(
             speaker="volunteer",
             text=clean,
@@ -269,7 +267,6 @@ class Call:
         del self.record.turns[idx:]
         self._history.pop()
         self.state = self._history[-1]
-        self.last_coding = None
         if self.store is not None:
             self.store.truncate_turns(self.record.id, idx)
         return True
@@ -288,7 +285,3 @@ class Call:
             self._finish(ended_by)
         assert self.record.scorecard is not None
         return self.record.scorecard
-
-    def trajectory(self) -> list[RespondentState]:
-        """The respondent's state after the pick-up and after each volunteer turn."""
-        return list(self._history)

@@ -40,6 +40,13 @@ def rules() -> _Rules:
 
 
 @cache
+def _out_of_role_pattern() -> re.Pattern[str]:
+    """Every out-of-role phrase as whole words, in one expression (it runs on every token)."""
+    phrases = sorted(rules().out_of_role, key=len, reverse=True)
+    return re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(p) for p in phrases)})(?!\w)")
+
+
+@cache
 def _label_pattern() -> re.Pattern[str]:
     labels = "|".join(re.escape(x) for x in sorted(rules().speaker_labels, key=len, reverse=True))
     return re.compile(rf"(?:^|[.!?…]\s+|\n)\s*(?:{labels})\s*(?:\([^)]*\))?\s*:", re.IGNORECASE)
@@ -66,10 +73,9 @@ def normalise(text: str) -> str:
 
 def early_problem(partial: str) -> str | None:
     """A reason to stop a reply while it is still streaming, or None."""
-    lowered = partial.lower()
-    for phrase in rules().out_of_role:
-        if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", lowered):
-            return f"out of role ({phrase!r})"
+    found = _out_of_role_pattern().search(partial.lower())
+    if found:
+        return f"out of role ({found.group(0)!r})"
     if _label_pattern().search(partial):
         return "speaker label"
     if len(partial) > rules().max_chars:
