@@ -15,6 +15,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInf
 from simulator.codes import Code, Lang
 
 Difficulty = Literal["easy", "medium", "hard"]
+Gender = Literal["female", "male"]
+"""The respondent's grammatical gender: Russian past tense and short adjectives agree with it."""
 Mood = Literal["hostile", "guarded", "neutral", "open"]
 """The respondent's mood cue, derived from their state each turn (see `engine.state`)."""
 MOODS: tuple[Mood, ...] = ("hostile", "guarded", "neutral", "open")
@@ -85,6 +87,81 @@ class MoodLines(_Strict):
         return lines
 
 
+class Keys(_Strict):
+    """Words that show a volunteer's line is about a topic. Russian keys are lemmas
+    (dictionary forms: «ребёнок» matches «детей»); English keys match a word or its
+    -s/-ed/-ing forms. A key of several words matches them in a row."""
+
+    ru: list[WrittenText] = Field(default_factory=list)
+    """Russian lemmas or phrases."""
+    en: list[WrittenText] = Field(default_factory=list)
+    """English words or phrases."""
+
+    def get(self, lang: Lang) -> list[str]:
+        """The keys in `lang`."""
+        return self.ru if lang == "ru" else self.en
+
+
+class Topic(_Strict):
+    """Something the respondent has something to say about, in every mood."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    """Short identifier, unique within the persona, e.g. `nato`."""
+    keys: Keys
+    """Words in the volunteer's line that raise this topic."""
+    examples: Lines | None = None
+    """How a caller might raise it, in a sentence or two; matched by meaning, across
+    languages, when no key is in the line."""
+    lines: MoodLines
+    """What this person says about it in each mood: short when hostile or guarded, two or
+    three sentences when open. Several per mood, so calls differ."""
+
+
+class Stance(_Strict):
+    """The respondent's answer to a yes/no question a caller is likely to ask."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    """Short identifier, unique within the persona, e.g. `support_war`."""
+    keys: Keys = Field(default_factory=Keys)
+    """Words that mark the question."""
+    questions: Lines
+    """How a caller asks it (matched by meaning, across languages)."""
+    answers: MoodLines
+    """The answer in each mood, in character (the stance itself does not change with the
+    mood, only how much they say)."""
+
+
+class Fact(_Strict):
+    """Something personal that comes out only when the respondent trusts the caller."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    """Short identifier, unique within the persona, e.g. `cousins_poltava`."""
+    keys: Keys = Field(default_factory=Keys)
+    """Words that invite it (it can also come out unprompted when trust is high)."""
+    lines: Lines
+    """How they tell it."""
+    min_trust: float = Field(default=0.55, ge=0.0, le=1.0)
+    """Trust needed before they say it."""
+
+
+class Lore(_Strict):
+    """What the respondent knows and says: the engine picks from it each turn and the model
+    only voices the choice."""
+
+    topics: list[Topic] = Field(default_factory=list)
+    """Topics they have something to say about."""
+    stances: list[Stance] = Field(default_factory=list)
+    """Their answers to the yes/no questions callers ask."""
+    facts: list[Fact] = Field(default_factory=list)
+    """Personal facts told only at high trust."""
+    deflections: MoodLines | None = None
+    """What they say when the line gives them nothing to answer (guarded: who is calling,
+    why; open: an invitation to go on)."""
+    reactions: dict[Code, MoodLines] = Field(default_factory=dict)
+    """How they react to a kind of volunteer turn (per behaviour code), e.g. to `empathy`
+    or to `confront`, when no topic is raised."""
+
+
 class StateValues(_Strict):
     """Trust, openness and irritation, each in [0, 1]."""
 
@@ -147,6 +224,9 @@ class Persona(_Strict):
     """How the respondent is shown in the app (they may not give a real name)."""
     age: int = Field(ge=14, le=110)
     """Age in years."""
+    gender: Gender
+    """`female` or `male`: the grammatical gender of their Russian (past tense, short
+    adjectives) and of the app's words about them."""
     place: Text
     """Where they are, e.g. a city."""
     difficulty: Difficulty
@@ -171,6 +251,9 @@ class Persona(_Strict):
     """What they say as they hang up."""
     fallback_lines: MoodLines
     """Used when the model fails the reply check repeatedly; keep them short and generic."""
+    lore: Lore = Field(default_factory=Lore)
+    """Topics, stances on common questions, personal facts, deflections and reactions: what
+    the engine has the respondent say."""
     dynamics: Dynamics
     """Trust, openness and irritation: start values, reactions and the hang-up threshold."""
     trainer_notes: str = ""
