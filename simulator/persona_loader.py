@@ -20,12 +20,18 @@ from pydantic import BaseModel, ValidationError
 from simulator.codes import LANGS, Lang
 from simulator.config import data_dir, persona_dirs
 from simulator.errors import UserError
+from simulator.limits import (
+    MAX_PERSONA_BYTES,
+    MAX_PERSONA_TEXT_CHARS,
+    MAX_YAML_DEPTH,
+    MAX_YAML_VALUES,
+    InputError,
+    read_bounded,
+)
 from simulator.persona import Difficulty, Persona
+from simulator.safe_text import printable, unsafe_char
 
 PERSONA_SUFFIXES = (".yaml", ".yml")
-MAX_FILE_BYTES = 1_000_000
-"""Far above any real persona; stops a pasted log or binary from being parsed."""
-
 FILE_FIELD = "(file)"
 """The field shown for problems with the file as a whole (unreadable, not YAML, not a mapping)."""
 
@@ -44,15 +50,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}:{self.column}"
-        return f"{_printable(where)}: {_printable(self.field)}: {_printable(self.message)}"
-
-
-def _printable(text: str) -> str:
-    """`text` with line breaks, escapes and other invisible characters written as `\\x..`
-    escapes, so a problem stays one line and nothing reaches the terminal as a control."""
-    if text.isprintable():
-        return text
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in text)
+        # One line, and nothing in a file name or a hostile value can act on the terminal.
+        return f"{printable(where)}: {printable(self.field)}: {printable(self.message)}"
 
 
 class PersonaError(UserError):
@@ -105,16 +104,14 @@ def _file_problem(path: Path, message: str, line: int = 1, column: int = 1) -> P
 
 
 def _read_text(path: Path) -> str:
+    if path.is_dir():
+        raise _file_problem(path, "is a folder, not a persona file")
     try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise _file_problem(path, "is a folder, not a persona file") from None
-    except FileNotFoundError:
-        raise _file_problem(path, "no such file") from None
-    except OSError as exc:
-        raise _file_problem(path, f"cannot read the file: {exc.strerror or exc}") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise _file_problem(path, f"file is {len(raw):,} bytes; a persona is far smaller")
+        # Only a regular file of bounded size is read: a symlink to /dev/zero, a FIFO or a
+        # pasted log is refused at once instead of hanging every listing of the folder.
+        raw = read_bounded(path, MAX_PERSONA_BYTES, "a persona file")
+    except InputError as exc:
+        raise _file_problem(path, exc.reason) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -198,6 +195,7 @@ def _parse(path: Path, text: str) -> tuple[yaml.Node, Any]:
         node = loader.get_single_node()
         if node is None:
             raise _file_problem(path, "file is empty; a persona is a mapping of fields")
+        _check_shape(path, node)
         data = loader.construct_document(node)
     except _UnreadableValue as exc:
         loc = _loc_of(node, exc.node) if node is not None else None
@@ -212,8 +210,99 @@ def _parse(path: Path, text: str) -> tuple[yaml.Node, Any]:
     return node, data
 
 
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_shape(path: Path, root: yaml.Node) -> None:
+    """Refuse a document whose aliases (`*name`) refer to themselves or expand past
+    `MAX_YAML_VALUES` values ("billion laughs"), or that nests deeper than `MAX_YAML_DEPTH`.
+
+    Aliases make the node graph a DAG that can stand for an astronomically large tree; its
+    expanded size and depth are computed on the graph itself (each node once, no recursion),
+    so every later walk of the tree is known to be small before it starts."""
+    size: dict[int, int] = {}
+    height: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            children = _children(node)
+            size[key] = 1 + sum(size[id(c)] for c in children)
+            height[key] = 1 + max((height[id(c)] for c in children), default=0)
+            on_path.discard(key)
+            continue
+        if key in size:
+            continue
+        if key in on_path:
+            raise _file_problem(
+                path,
+                "YAML alias refers to the value that contains it; aliases must not loop",
+                node.start_mark.line + 1,
+                node.start_mark.column + 1,
+            )
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node) if id(child) not in size)
+    if height[id(root)] > MAX_YAML_DEPTH:
+        raise _file_problem(
+            path, f"YAML nested deeper than {MAX_YAML_DEPTH} levels, the limit for a persona"
+        )
+    if size[id(root)] > MAX_YAML_VALUES:
+        raise _file_problem(
+            path,
+            f"YAML aliases (*name) expand to more than {MAX_YAML_VALUES:,} values, "
+            "the limit for a persona",
+        )
+
+
+def _text_problems(path: Path, node: yaml.Node, prefix: Loc = ()) -> list[Problem]:
+    """Texts with characters a terminal would obey (escape sequences, other controls, bidi
+    overrides; newlines and tabs are fine) or longer than `MAX_PERSONA_TEXT_CHARS`: persona
+    texts reach volunteers' screens and the model's prompt."""
+    problems: list[Problem] = []
+    if isinstance(node, yaml.ScalarNode) and isinstance(node.value, str):
+        bad = unsafe_char(node.value, multiline=True)
+        if bad is not None:
+            char = printable(node.value[bad])
+            problems.append(
+                _problem_at(
+                    path,
+                    node,
+                    prefix,
+                    f"contains the control character {char} (character {bad + 1} of the "
+                    "text); persona texts are plain text, remove it",
+                )
+            )
+        elif len(node.value) > MAX_PERSONA_TEXT_CHARS:
+            problems.append(
+                _problem_at(
+                    path,
+                    node,
+                    prefix,
+                    f"text is {len(node.value):,} characters; the limit is "
+                    f"{MAX_PERSONA_TEXT_CHARS:,}",
+                )
+            )
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            problems += _text_problems(path, key, (*prefix, "[key]"))
+            problems += _text_problems(path, value, (*prefix, str(key.value)))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            problems += _text_problems(path, item, (*prefix, index))
+    return problems
+
+
 def _duplicate_keys(path: Path, node: yaml.Node, prefix: Loc = ()) -> list[Problem]:
-    """Keys repeated in one mapping: YAML keeps the last silently, which hides mistakes."""
+    """Keys repeated in one mapping: YAML keeps the last silently, which hides mistakes.
+    (Runs after `_check_shape`, so the tree it walks is small and shallow.)"""
     problems: list[Problem] = []
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, yaml.Node] = {}
@@ -373,7 +462,7 @@ def load_persona(path: Path) -> Persona:
             root.start_mark.line + 1,
             root.start_mark.column + 1,
         )
-    problems = _duplicate_keys(path, root)
+    problems = _duplicate_keys(path, root) + _text_problems(path, root)
     persona: Persona | None = None
     try:
         persona = Persona.model_validate(data)
@@ -404,7 +493,9 @@ def _load_entry(path: Path) -> PersonaEntry:
     try:
         return PersonaEntry(path.stem, path, load_persona(path), None)
     except PersonaError as exc:
-        return PersonaEntry(path.stem, path, None, str(exc))
+        # A valid persona's id matches a strict pattern; an invalid file's name may hold
+        # anything, and it is shown.
+        return PersonaEntry(printable(path.stem), path, None, str(exc))
 
 
 def load_personas(dirs: Sequence[Path]) -> list[PersonaEntry]:

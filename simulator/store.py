@@ -10,10 +10,13 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from pydantic import ValidationError
 
 from simulator.config import data_dir
 from simulator.errors import UserError
@@ -79,20 +82,63 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+class StoreError(UserError):
+    """The history database cannot do what was asked; the message says what, where and what
+    to do, in one line."""
+
+
+_DAMAGED = ("malformed", "not a database", "file is encrypted", "corrupt")
+_READ_ONLY = ("readonly", "read-only", "unable to open", "permission", "access permission")
+
+
+def _explain(path: Path, exc: BaseException, doing: str) -> str:
+    """One line for a failure of the database at `path` while `doing` something."""
+    message = str(exc) or type(exc).__name__
+    lowered = message.lower()
+    if any(word in lowered for word in _DAMAGED):
+        return (
+            f"{path}: the history database is damaged ({message}) while {doing}; move it "
+            f"aside (e.g. rename it to {path.name}.damaged) and callsim starts a new one "
+            f"(`sqlite3 {path.name}.damaged .recover` may rescue old sessions)"
+        )
+    if any(word in lowered for word in _READ_ONLY) or isinstance(exc, PermissionError):
+        return (
+            f"{path}: cannot write the history database ({message}) while {doing}; make the "
+            "file and its folder writable, or choose another folder with --data-dir"
+        )
+    if "locked" in lowered or "busy" in lowered:
+        return (
+            f"{path}: the history database is busy ({message}) while {doing}; another callsim "
+            "is writing to it, try again"
+        )
+    if "full" in lowered or "disk i/o" in lowered:
+        return f"{path}: the disk failed or is full ({message}) while {doing}; free some space"
+    return f"{path}: history database error while {doing}: {message}"
+
+
 class Store:
-    """The history database at `path` (created and migrated on open)."""
+    """The history database at `path` (created and migrated on open).
+
+    When the database or its folder cannot be written, the store still opens for reading (an
+    empty history when there is no file yet) and `read_only` says why; starting a session then
+    fails with that line. A write that fails once a session has started does not interrupt the
+    call: the first such failure is kept in `write_error` for the caller to warn about, and the
+    call goes on unsaved. A database that is not SQLite or is damaged gives a one-line
+    `StoreError` (a `UserError`) on the operation that meets the damage."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.execute("PRAGMA busy_timeout=5000")
-        except sqlite3.DatabaseError as exc:
-            raise UserError(f"{path}: cannot open the history database: {exc}") from exc
+        self.read_only: str | None = None
+        """Why this history cannot be written (then only reads work), or None."""
+        self.write_error: str | None = None
+        """The first write that failed after a session started, or None."""
+        self._checked = False
         self._lock = threading.RLock()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            pass  # connecting below reports it, or falls back to reading
+        self._db = self._connect()
         self._migrate()
 
     @classmethod
@@ -105,101 +151,243 @@ class Store:
         with self._lock:
             self._db.close()
 
+    # -- opening ---------------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        """A connection for writing, else one for reading (`read_only` set)."""
+        try:
+            db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            # The busy timeout comes first: switching to WAL takes a lock another callsim
+            # starting at the same moment may hold.
+            db.execute("PRAGMA busy_timeout=10000")
+            db.execute("PRAGMA foreign_keys=ON")
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            mode = db.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() != "wal":
+                db.execute("PRAGMA journal_mode=WAL")
+            return db
+        except sqlite3.OperationalError as exc:
+            if not _is_read_only(exc):
+                raise StoreError(_explain(self.path, exc, "opening it")) from None
+            self.read_only = _explain(self.path, exc, "opening it")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(_explain(self.path, exc, "opening it")) from None
+        return self._connect_for_reading()
+
+    def _connect_for_reading(self) -> sqlite3.Connection:
+        if not self.path.is_file():
+            return self._empty()  # nothing saved yet, and nowhere to save: an empty history
+        uri = self.path.resolve().as_uri()
+        last: sqlite3.Error | None = None
+        # `immutable` also reads a WAL database whose folder does not allow its lock files.
+        for query in ("mode=ro", "immutable=1"):
+            try:
+                db = sqlite3.connect(
+                    f"{uri}?{query}", uri=True, check_same_thread=False, isolation_level=None
+                )
+                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                return db
+            except sqlite3.OperationalError as exc:
+                last = exc
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(_explain(self.path, exc, "opening it")) from None
+        raise StoreError(_explain(self.path, last or OSError("unreadable"), "opening it"))
+
+    def _empty(self) -> sqlite3.Connection:
+        db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        for _, migration in MIGRATIONS:
+            migration(db)
+        db.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+        db.executemany(
+            "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
+            [(name, _now()) for name, _ in MIGRATIONS],
+        )
+        return db
+
+    def _pending(self) -> list[str]:
+        names = {
+            r[0]
+            for r in self._db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'migrations'"
+            )
+        }
+        done = {r[0] for r in self._db.execute("SELECT name FROM migrations")} if names else set()
+        return [name for name, _ in MIGRATIONS if name not in done]
+
     def _migrate(self) -> None:
+        """Apply the migrations this database lacks, all in one `BEGIN IMMEDIATE`
+        transaction that re-reads what is applied once it holds the write lock: several
+        callsim processes starting at once on a fresh folder each see either nothing applied
+        or everything, never half."""
         with self._lock:
             try:
-                self._db.execute(
-                    "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
-                )
-                done = {row[0] for row in self._db.execute("SELECT name FROM migrations")}
-            except sqlite3.DatabaseError as exc:
-                raise UserError(f"{self.path}: not a callsim history database: {exc}") from exc
-            for name, migration in MIGRATIONS:
-                if name in done:
-                    continue
+                if not self._pending():
+                    return
+                if self.read_only:
+                    self._db.close()
+                    self._db = self._empty()  # an old or empty file we may not upgrade
+                    return
                 self._db.execute("BEGIN IMMEDIATE")
                 try:
-                    migration(self._db)
                     self._db.execute(
-                        "INSERT INTO migrations (name, applied_at) VALUES (?, ?)", (name, _now())
+                        "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, "
+                        "applied_at TEXT)"
                     )
+                    pending = set(self._pending())
+                    for name, migration in MIGRATIONS:
+                        if name in pending:
+                            migration(self._db)
+                            self._db.execute(
+                                "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
+                                (name, _now()),
+                            )
                     self._db.execute("COMMIT")
                 except BaseException:
-                    self._db.execute("ROLLBACK")
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
                     raise
+            except sqlite3.OperationalError as exc:
+                if not _is_read_only(exc):
+                    raise StoreError(_explain(self.path, exc, "preparing it")) from None
+                self.read_only = _explain(self.path, exc, "preparing it")
+                self._db.close()
+                self._db = self._connect_for_reading()
+                if self._pending():
+                    self._db.close()
+                    self._db = self._empty()
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(
+                    f"{self.path}: not a callsim history database ({exc}); move it aside "
+                    "and callsim starts a new one"
+                ) from None
 
     def applied_migrations(self) -> list[str]:
         """Names of the migrations this database has, in order."""
-        with self._lock:
+        with self._reading("listing migrations"):
             return [r[0] for r in self._db.execute("SELECT name FROM migrations ORDER BY rowid")]
 
-    def save_session(self, record: SessionRecord) -> None:
-        """Insert or replace a whole session (its turns included) in one transaction."""
+    # -- writing ---------------------------------------------------------------------------
+
+    def check_writable(self) -> None:
+        """Raise `StoreError` when a new session could not be saved: the history is read-only
+        or the database is damaged (checked once per store, `PRAGMA quick_check`)."""
+        if self.read_only:
+            raise StoreError(self.read_only)
+        if self._checked:
+            return
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
             try:
-                self._db.execute("DELETE FROM turns WHERE session_id = ?", (record.id,))
-                self._db.execute(
-                    "INSERT OR REPLACE INTO sessions (id, persona, lang, model, mode, started_at, "
-                    "ended_by, scorecard, overall, readiness) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    (
-                        record.id,
-                        record.persona,
-                        record.lang,
-                        record.model,
-                        record.mode,
-                        record.started_at,
-                        record.ended_by,
-                        record.scorecard.model_dump_json() if record.scorecard else None,
-                        record.scorecard.overall if record.scorecard else None,
-                        record.scorecard.readiness if record.scorecard else None,
-                    ),
-                )
-                self._db.executemany(
-                    "INSERT INTO turns (session_id, idx, data) VALUES (?, ?, ?)",
-                    [(record.id, i, _turn_json(t)) for i, t in enumerate(record.turns)],
-                )
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+                result = self._db.execute("PRAGMA quick_check(1)").fetchone()[0]
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(_explain(self.path, exc, "checking it")) from None
+        if result != "ok":
+            raise StoreError(
+                _explain(self.path, sqlite3.DatabaseError(f"malformed: {result}"), "checking it")
+            )
+        self._checked = True
+
+    def save_session(self, record: SessionRecord) -> None:
+        """Insert or replace a whole session (its turns included) in one transaction.
+
+        Raises `StoreError` when the history cannot be written: a call must not start."""
+        self.check_writable()
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    self._db.execute("DELETE FROM turns WHERE session_id = ?", (record.id,))
+                    self._db.execute(
+                        "INSERT OR REPLACE INTO sessions (id, persona, lang, model, mode, "
+                        "started_at, ended_by, scorecard, overall, readiness) "
+                        "VALUES (?,?,?,?,?,?,?,?,?,?)",
+                        (
+                            record.id,
+                            record.persona,
+                            record.lang,
+                            record.model,
+                            record.mode,
+                            record.started_at,
+                            record.ended_by,
+                            record.scorecard.model_dump_json() if record.scorecard else None,
+                            record.scorecard.overall if record.scorecard else None,
+                            record.scorecard.readiness if record.scorecard else None,
+                        ),
+                    )
+                    self._db.executemany(
+                        "INSERT INTO turns (session_id, idx, data) VALUES (?, ?, ?)",
+                        [(record.id, i, _turn_json(t)) for i, t in enumerate(record.turns)],
+                    )
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as exc:
+                raise StoreError(_explain(self.path, exc, "saving a session")) from None
+
+    def _during_call(self, doing: str, sql: str, params: tuple[object, ...]) -> None:
+        """Run one write of a call in progress; a failure is kept in `write_error` (the call
+        goes on, unsaved from here) instead of stopping the call."""
+        if self.read_only:
+            self.write_error = self.write_error or self.read_only
+            return
+        with self._lock:
+            try:
+                self._db.execute(sql, params)
+            except sqlite3.Error as exc:
+                self.write_error = self.write_error or _explain(self.path, exc, doing)
 
     def append_turn(self, session_id: str, index: int, turn: Turn) -> None:
         """Commit one turn at position `index` (replacing what was there)."""
-        with self._lock:
-            self._db.execute(
-                "INSERT OR REPLACE INTO turns (session_id, idx, data) VALUES (?, ?, ?)",
-                (session_id, index, _turn_json(turn)),
-            )
+        self._during_call(
+            "saving a turn",
+            "INSERT OR REPLACE INTO turns (session_id, idx, data) VALUES (?, ?, ?)",
+            (session_id, index, _turn_json(turn)),
+        )
 
     def truncate_turns(self, session_id: str, keep: int) -> None:
         """Drop every turn from position `keep` on (undo)."""
-        with self._lock:
-            self._db.execute(
-                "DELETE FROM turns WHERE session_id = ? AND idx >= ?", (session_id, keep)
-            )
+        self._during_call(
+            "undoing a turn",
+            "DELETE FROM turns WHERE session_id = ? AND idx >= ?",
+            (session_id, keep),
+        )
 
     def finish_session(
         self, session_id: str, ended_by: EndedBy | None, scorecard: Scorecard | None
     ) -> None:
         """Record how the call ended and its scorecard."""
+        self._during_call(
+            "saving the scorecard",
+            "UPDATE sessions SET ended_by = ?, scorecard = ?, overall = ?, readiness = ?, "
+            "ended_at = ? WHERE id = ?",
+            (
+                ended_by,
+                scorecard.model_dump_json() if scorecard else None,
+                scorecard.overall if scorecard else None,
+                scorecard.readiness if scorecard else None,
+                _now(),
+                session_id,
+            ),
+        )
+
+    # -- reading ---------------------------------------------------------------------------
+
+    @contextmanager
+    def _reading(self, doing: str) -> Iterator[None]:
+        """Hold the lock; turn a database failure inside into a one-line `StoreError`."""
         with self._lock:
-            self._db.execute(
-                "UPDATE sessions SET ended_by = ?, scorecard = ?, overall = ?, readiness = ?, "
-                "ended_at = ? WHERE id = ?",
-                (
-                    ended_by,
-                    scorecard.model_dump_json() if scorecard else None,
-                    scorecard.overall if scorecard else None,
-                    scorecard.readiness if scorecard else None,
-                    _now(),
-                    session_id,
-                ),
-            )
+            try:
+                yield
+            except sqlite3.Error as exc:
+                raise StoreError(_explain(self.path, exc, doing)) from None
+            except ValidationError as exc:
+                damaged = sqlite3.DatabaseError(f"malformed record: {exc.errors()[0]['msg']}")
+                raise StoreError(_explain(self.path, damaged, doing)) from None
 
     def resolve_id(self, prefix: str) -> str:
         """The full id of the session whose id is or starts with `prefix`."""
-        with self._lock:
+        with self._reading("looking up a session"):
             rows = [
                 r[0]
                 for r in self._db.execute(
@@ -221,7 +409,7 @@ class Store:
     def load(self, session_id: str) -> SessionRecord:
         """The whole session record (id or unique id prefix)."""
         full = self.resolve_id(session_id)
-        with self._lock:
+        with self._reading("reading a session"):
             row = self._db.execute(
                 "SELECT id, persona, lang, model, mode, started_at, ended_by, scorecard "
                 "FROM sessions WHERE id = ?",
@@ -247,13 +435,18 @@ class Store:
 
     def list_sessions(self) -> list[SessionSummary]:
         """Every session, newest first."""
-        with self._lock:
+        with self._reading("listing sessions"):
             rows = self._db.execute(
                 "SELECT s.id, s.persona, s.lang, s.mode, s.model, s.started_at, s.ended_by, "
                 "s.overall, s.readiness, (SELECT COUNT(*) FROM turns t WHERE t.session_id = s.id) "
                 "FROM sessions s ORDER BY s.started_at DESC, s.rowid DESC"
             ).fetchall()
         return [SessionSummary(*row) for row in rows]
+
+
+def _is_read_only(exc: sqlite3.Error) -> bool:
+    lowered = str(exc).lower()
+    return any(word in lowered for word in _READ_ONLY)
 
 
 def _turn_json(turn: Turn) -> str:

@@ -82,18 +82,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         args = _build_parser().parse_args(argv)
     func = getattr(args, "func", None)
+    # The app draws the screen itself; every other command's output is made terminal-safe.
+    opens_app = func is None or getattr(args, "opens_app", False)
     if func is None:
         app_main = getattr(args, "app_func", None)
         from simulator.cli import app_cmd
 
         func = app_main or app_cmd.run_app
+    from simulator.cli.common import print_error, safe_output
+
     try:
-        return int(func(args) or 0)
-    except UserError as exc:
-        print(f"callsim: {exc}", file=sys.stderr)
-        return 1
-    except BackendError as exc:
-        print(f"callsim: {exc}", file=sys.stderr)
+        if opens_app:
+            return int(func(args) or 0)
+        with safe_output():
+            return int(func(args) or 0)
+    except (UserError, BackendError) as exc:
+        print_error(exc)
         return 1
     except KeyboardInterrupt:
         return 130

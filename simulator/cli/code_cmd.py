@@ -14,6 +14,7 @@ from typing import Any, BinaryIO, TextIO
 
 from simulator.codes import LANGS, Lang
 from simulator.errors import UserError
+from simulator.limits import MAX_CODE_LINE_BYTES, MAX_JSON_DEPTH, json_depth_problem, too_big
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -43,12 +44,17 @@ def _parse_line(raw: bytes, number: int, default_lang: Lang | None) -> tuple[Any
         raise UserError(f"stdin line {number}: not UTF-8 text ({exc.reason})") from exc
     if not line.startswith("{"):
         return number, line, default_lang
+    too_deep = json_depth_problem(line, MAX_JSON_DEPTH)
+    if too_deep:
+        raise UserError(f"stdin line {number}: {too_deep}")
     try:
         item = json.loads(line)
     except json.JSONDecodeError as exc:
         raise UserError(
             f"stdin line {number}: not valid JSON: {exc.msg} (column {exc.colno})"
         ) from exc
+    except RecursionError:
+        raise UserError(f"stdin line {number}: JSON nested too deeply to read") from None
     if not isinstance(item, dict):
         raise UserError(f"stdin line {number}: expected a JSON object")
     text = item.get("text")
@@ -66,29 +72,47 @@ def _parse_line(raw: bytes, number: int, default_lang: Lang | None) -> tuple[Any
 def code_stream(source: BinaryIO, sink: TextIO, lang: Lang | None, *, flush_each: bool) -> int:
     """Code every line of `source` into `sink`; return how many utterances were coded.
 
-    Output is written in bulk unless `flush_each` (an interactive terminal).
+    Output is written in bulk unless `flush_each` (an interactive terminal). On a malformed
+    line, every record before it is written and flushed, then the line's `UserError` raised.
     """
     from simulator.coding import code_utterance
 
     out: list[str] = []
     count = 0
-    for number, raw in enumerate(source, 1):
+    number = 0
+    while True:
+        raw = source.readline(MAX_CODE_LINE_BYTES + 1)
+        if not raw:
+            break
+        number += 1
+        if len(raw) > MAX_CODE_LINE_BYTES and not raw.endswith(b"\n"):
+            _write(sink, out)  # what was coded before the bad line is kept
+            raise UserError(
+                f"stdin line {number}: {too_big('one input line', MAX_CODE_LINE_BYTES)}"
+            )
         if not raw.strip():
             continue
-        item_id, text, item_lang = _parse_line(raw, number, lang)
+        try:
+            item_id, text, item_lang = _parse_line(raw, number, lang)
+        except UserError:
+            _write(sink, out)  # what was coded before the bad line is kept
+            raise
         coding = code_utterance(text, item_lang)
         record = {"id": item_id, "codes": list(coding.codes), "evidence": coding.evidence}
         out.append(json.dumps(record, ensure_ascii=False))
         count += 1
         if flush_each or len(out) >= 4096:
-            sink.write("\n".join(out) + "\n")
-            out.clear()
-            if flush_each:
-                sink.flush()
+            _write(sink, out)
+    _write(sink, out)
+    return count
+
+
+def _write(sink: TextIO, out: list[str]) -> None:
+    """Write and flush the records held in `out`, then empty it."""
     if out:
         sink.write("\n".join(out) + "\n")
+        out.clear()
     sink.flush()
-    return count
 
 
 def run(args: argparse.Namespace) -> int:

@@ -6,8 +6,9 @@ import argparse
 import json
 import sys
 
-from simulator.cli.common import personas_dirs, read_text_file, settings_from
+from simulator.cli.common import personas_dirs, read_text_file, settings_from, warn
 from simulator.errors import UserError
+from simulator.limits import MAX_SCRIPT_BYTES, MAX_TURN_CHARS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,9 +33,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def script_lines(text: str, source: str) -> list[str]:
-    """Volunteer turns from a script: non-blank lines that are not # comments."""
-    lines = [ln.strip() for ln in text.splitlines()]
-    turns = [ln for ln in lines if ln and not ln.startswith("#")]
+    """Volunteer turns from a script: non-blank lines that are not # comments; a one-line
+    `UserError` naming the line when one is longer than a turn may be."""
+    turns: list[str] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if len(line) > MAX_TURN_CHARS:
+            raise UserError(
+                f"{source}:{number}: the line is {len(line):,} characters; a volunteer turn is "
+                f"at most {MAX_TURN_CHARS:,}"
+            )
+        turns.append(line)
     if not turns:
         raise UserError(f"{source}: the script has no volunteer turns")
     return turns
@@ -48,10 +59,13 @@ def run(args: argparse.Namespace) -> int:
     from simulator.persona_loader import find_persona
     from simulator.store import Store
 
-    turns = script_lines(read_text_file(args.script), args.script)
+    script = read_text_file(args.script, MAX_SCRIPT_BYTES, "a script")
+    turns = script_lines(script, "<stdin>" if args.script == "-" else args.script)
     persona = find_persona(args.persona, personas_dirs(args))
-    backend = make_backend(settings_from(args), seed=args.seed)
     store = Store.open(args.data_dir)
+    # Refuse before the model loads, and before a word is said, when the call cannot be saved.
+    store.check_writable()
+    backend = make_backend(settings_from(args), seed=args.seed)
     call = Call(
         persona,
         args.lang,
@@ -69,6 +83,14 @@ def run(args: argparse.Namespace) -> int:
             out.write(f"{speaker}: {text}\n")
             out.flush()
 
+    warned = False
+
+    def warn_once_unsaved() -> None:
+        nonlocal warned
+        if store.write_error and not warned:
+            warned = True
+            warn(f"{store.write_error}; the call goes on but is not saved from here")
+
     r, v = ("Р", "В") if args.lang == "ru" else ("R", "V")
     show(r, call.pick_up().text)
     for line in turns:
@@ -78,14 +100,17 @@ def run(args: argparse.Namespace) -> int:
         for event in call.reply():
             if isinstance(event, ReplyDone):
                 show(r, event.turn.text)
+        warn_once_unsaved()
     scorecard = call.end("script_end")
+    warn_once_unsaved()
     if args.json:
         json.dump(call.record.to_json_dict(), out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
         ended = call.record.ended_by
+        saved = " (not saved)" if store.write_error else ""
         out.write(
-            f"\n[{ended}] session {call.record.id}: overall {scorecard.overall}, "
+            f"\n[{ended}] session {call.record.id}{saved}: overall {scorecard.overall}, "
             f"readiness {scorecard.readiness}\n"
         )
     store.close()

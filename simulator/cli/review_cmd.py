@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--lang", choices=["ru", "en"], help="interface language (default: the saved one)"
     )
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, opens_app=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,10 +53,11 @@ def load_review(path: str) -> SessionRecord:
     from simulator.cli.common import read_text_file
     from simulator.cli.score_cmd import parse_record
     from simulator.errors import UserError
+    from simulator.limits import MAX_SESSION_BYTES
     from simulator.scoring.transcript import code_uncoded_turns
     from simulator.tui.screens.session import with_scorecard
 
-    text = read_text_file(path).lstrip("\ufeff")
+    text = read_text_file(path, MAX_SESSION_BYTES, "a session record").lstrip("\ufeff")
     if not text.strip():
         raise UserError(f"{path}: empty file; expected a session record (JSON)")
-    return with_scorecard(code_uncoded_turns(parse_record(text, path)))
+    return with_scorecard(code_uncoded_turns(parse_record(text, path, for_display=True)))

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 
 from simulator.cli.common import read_text_file
 from simulator.errors import UserError
+from simulator.limits import MAX_SESSION_BYTES, MAX_SESSION_TURNS, json_depth_problem, too_big
 from simulator.session import SessionRecord
 
 
@@ -33,7 +35,8 @@ def run(args: argparse.Namespace) -> int:
     from simulator.scoring.scorecard import score_session
 
     source = "<stdin>" if args.file == "-" else args.file
-    record = read_session(read_text_file(args.file), source)
+    text = read_text_file(args.file, MAX_SESSION_BYTES, "a session record or transcript")
+    record = read_session(text, source)
     rubric = load_rubric()
     scorecard = score_session(record, rubric)
     if args.json:
@@ -62,17 +65,35 @@ def read_session(text: str, source: str) -> SessionRecord:
     return code_uncoded_turns(record)
 
 
-def parse_record(text: str, source: str) -> SessionRecord:
-    """A session record from JSON text, or a one-line `UserError` with line or field."""
+def parse_record(text: str, source: str, for_display: bool = False) -> SessionRecord:
+    """A session record from JSON text, or a one-line `UserError` with line or field.
+
+    With `for_display`, every string in the record is made terminal-safe
+    (`safe_text.printable`) first: the record came from someone else and goes on screen."""
     from pydantic import ValidationError
 
+    if len(text) > MAX_SESSION_BYTES:  # characters, each at least a byte
+        raise UserError(f"{source}: {too_big('a session record', MAX_SESSION_BYTES)}")
+    too_deep = json_depth_problem(text)
+    if too_deep:
+        raise UserError(f"{source}: {too_deep}")
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UserError(f"{source}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise UserError(f"{source}: JSON nested too deeply to read") from None
     if not isinstance(raw, dict):
         kind = type(raw).__name__
         raise UserError(f"{source}: expected a session record (a JSON object), got a {kind}")
+    if for_display:
+        raw = _printable_strings(raw)
+    turns = raw.get("turns")
+    if isinstance(turns, list) and len(turns) > MAX_SESSION_TURNS:
+        raise UserError(
+            f"{source}: {len(turns):,} turns; a session record has at most "
+            f"{MAX_SESSION_TURNS:,} (a 30-turn call has 61)"
+        )
     try:
         return SessionRecord.model_validate(raw)
     except ValidationError as exc:
@@ -81,6 +102,20 @@ def parse_record(text: str, source: str) -> SessionRecord:
         more = len(exc.errors()) - 1
         suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
         raise UserError(f"{source}: {field}: {_message(error['msg'])}{suffix}") from None
+
+
+def _printable_strings(value: Any) -> Any:
+    """`value` (parsed JSON, nesting already bounded) with every string, keys included,
+    passed through `safe_text.printable`."""
+    from simulator.safe_text import printable
+
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, list):
+        return [_printable_strings(item) for item in value]
+    if isinstance(value, dict):
+        return {printable(str(k)): _printable_strings(v) for k, v in value.items()}
+    return value
 
 
 def _message(msg: str) -> str:

@@ -25,6 +25,8 @@ from simulator.engine.events import (
 )
 from simulator.engine.prompt import PromptBuilder
 from simulator.engine.state import apply_turn, hangs_up, initial_state, mood_for
+from simulator.errors import UserError
+from simulator.limits import MAX_TURN_CHARS
 from simulator.llm.base import Backend, BackendError, GenerationRequest
 from simulator.persona import Mood, Persona
 from simulator.scoring.model import Scorecard
@@ -40,6 +42,10 @@ MAX_TOKENS = 60
 
 class CallOver(Exception):
     """The volunteer spoke after the call had ended."""
+
+
+class TurnTooLong(UserError, ValueError):
+    """A volunteer turn over `limits.MAX_TURN_CHARS` (a one-line error naming the limit)."""
 
 
 class Call:
@@ -158,6 +164,11 @@ class Call:
         clean = reply_check.normalise(text)
         if not clean:
             raise ValueError("empty turn")
+        if len(clean) > MAX_TURN_CHARS:
+            raise TurnTooLong(
+                f"the turn is {len(clean):,} characters; a volunteer turn is at most "
+                f"{MAX_TURN_CHARS:,} (say it in shorter turns)"
+            )
         previous = next((t.text for t in reversed(self.turns) if t.speaker == "respondent"), None)
         # Coded in the language it is written in: a volunteer who slips into English on a
         # Russian call is still coded by what they said.

@@ -9,8 +9,10 @@ stream, and a ceiling on the whole reply.
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import time
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
@@ -20,9 +22,15 @@ from urllib.parse import urlsplit
 import httpx
 
 from simulator.llm.base import BackendError, GenerationRequest, PromptStyle
+from simulator.safe_text import printable
 
 API_KEY_VARIABLES = ("CALLSIM_API_KEY", "OPENAI_API_KEY")
-_ERROR_BODY_LIMIT = 300
+_ERROR_BODY_LIMIT = 200
+_ERROR_WORDS = 12
+"""Words of a server's error page quoted in the one-line error."""
+_HIDDEN_HTML = re.compile(r"<(script|style|head)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>|<!--.*?-->", re.DOTALL)
 
 
 def normalise_base_url(base_url: str) -> str:
@@ -269,11 +277,25 @@ def _error_message(payload: Any) -> str:
 def _http_error(url: str, status: int, body: str) -> str:
     try:
         message = _error_message(json.loads(body))
-    except ValueError:
-        message = _one_line(body)[:_ERROR_BODY_LIMIT]
+    except (ValueError, RecursionError):
+        message = _first_words(body)
     hint = " (check CALLSIM_API_KEY)" if status in (401, 403) else ""
     return f"server at {url} answered HTTP {status}: {message or 'no message'}{hint}"
 
 
+def _first_words(body: str) -> str:
+    """The gist of an error page: its text (an HTML page's title, else its words without
+    the tags), the first `_ERROR_WORDS` words of it."""
+    text = body[:100_000]
+    if "<" in text:
+        title = _TITLE.search(text)
+        text = title.group(1) if title and title.group(1).strip() else text
+        text = html.unescape(_TAG.sub(" ", _HIDDEN_HTML.sub(" ", text)))
+    words = _one_line(text).split(" ")
+    shown = " ".join(words[:_ERROR_WORDS])
+    return shown + ("…" if len(words) > _ERROR_WORDS else "")
+
+
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    """`text` on one line, terminal-safe (a server's words are untrusted)."""
+    return printable(" ".join(text.split()))

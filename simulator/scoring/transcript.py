@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from simulator.codes import Code, Lang
 from simulator.errors import UserError
+from simulator.limits import MAX_SESSION_BYTES, MAX_SESSION_TURNS, too_big
 from simulator.session import SessionRecord, Speaker, Turn
 
 TRANSCRIPT_PERSONA = "transcript"
@@ -41,8 +42,11 @@ def parse_transcript(text: str, source: str = "<transcript>") -> SessionRecord:
     """The turns of a plain transcript as an uncoded session record (`codes` left None).
 
     Raises `UserError` naming `source` and the line when text comes before any speaker
-    label, when a turn is empty, or when there are no turns at all.
+    label, when a turn is empty, or when there are no turns at all; and naming the limit
+    when the text is over `MAX_SESSION_BYTES` or has more than `MAX_SESSION_TURNS` turns.
     """
+    if len(text) > MAX_SESSION_BYTES:  # characters, each at least a byte
+        raise UserError(f"{source}: {too_big('a transcript', MAX_SESSION_BYTES)}")
     turns: list[tuple[Speaker, list[str], int]] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -51,6 +55,11 @@ def parse_transcript(text: str, source: str = "<transcript>") -> SessionRecord:
         labelled = _LABELLED.match(line)
         speaker = _LABELS.get(labelled.group("label").casefold()) if labelled else None
         if labelled and speaker:
+            if len(turns) == MAX_SESSION_TURNS:
+                raise UserError(
+                    f"{source}:{number}: more than {MAX_SESSION_TURNS:,} turns, the limit for "
+                    "a transcript (a 30-turn call has 61)"
+                )
             turns.append((speaker, [labelled.group("text").strip()], number))
         elif turns:
             turns[-1][1].append(line)
