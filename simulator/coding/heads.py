@@ -1,0 +1,123 @@
+"""The learned per-code heads: one logistic regression per behaviour code over `features`, with
+a decision threshold per code and language, and the small auxiliary hostile-wording head.
+
+They live in one data file (`data/heads.npz`) that `scripts/train_coder.py` rebuilds from the
+labelled corpus; the file records a hash of what it was trained on, and a test fails when the
+corpus or the lexicons change without retraining.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from simulator.codes import CODES, LANGS, Lang
+from simulator.coding.encoder import DIM
+from simulator.coding.features import FEATURES_VERSION, WIDTH
+from simulator.errors import UserError
+
+HEADS_PATH = Path(__file__).parent / "data" / "heads.npz"
+REBUILD = "rebuild it with `.venv/bin/python scripts/train_coder.py`"
+
+
+class HeadsError(UserError):
+    """The heads file is missing, unreadable or does not fit this version of callsim."""
+
+
+@dataclass(frozen=True)
+class Heads:
+    """Trained weights, thresholds and what they were trained on."""
+
+    weights: np.ndarray
+    """(codes, WIDTH) float32."""
+    bias: np.ndarray
+    """(codes,) float32."""
+    thresholds: np.ndarray
+    """(languages, codes): a code is given when its probability reaches this."""
+    toxicity_weights: np.ndarray
+    """(DIM,) the auxiliary head: hostile wording (trained on Russian toxic comments)."""
+    toxicity_bias: float
+    meta: dict[str, Any]
+    """`features_version`, `training_hash` and counts of what was trained on."""
+
+    def toxicity(self, vectors: np.ndarray) -> np.ndarray:
+        """Probability of hostile wording for each embedding row."""
+        return _sigmoid(vectors @ self.toxicity_weights + self.toxicity_bias)
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        """(n, codes) probability of each code for each feature row."""
+        return _sigmoid(rows @ self.weights.T + self.bias)
+
+    def threshold(self, lang: Lang) -> np.ndarray:
+        """The per-code thresholds for `lang`."""
+        return self.thresholds[LANGS.index(lang)]
+
+    def save(self, path: Path) -> None:
+        """Write the heads to `path` (deterministic bytes for the same heads)."""
+        arrays = {
+            "weights": self.weights.astype(np.float32),
+            "bias": self.bias.astype(np.float32),
+            "thresholds": self.thresholds.astype(np.float32),
+            "toxicity_weights": self.toxicity_weights.astype(np.float32),
+            "toxicity_bias": np.asarray(self.toxicity_bias, dtype=np.float32),
+            "meta": np.asarray(json.dumps(self.meta, sort_keys=True, ensure_ascii=False)),
+        }
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name, array in arrays.items():
+                info = zipfile.ZipInfo(f"{name}.npy", date_time=(2026, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                with archive.open(info, "w") as handle:
+                    np.lib.format.write_array(handle, array, allow_pickle=False)
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -30.0, 30.0)))
+
+
+def load_heads(path: Path = HEADS_PATH) -> Heads:
+    """Read a heads file; a missing or corrupt one raises `HeadsError` naming the file and how
+    to rebuild it."""
+    if not path.is_file():
+        raise HeadsError(f"{path}: coder heads file is missing; {REBUILD}")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {name: data[name] for name in data.files}
+        meta = json.loads(str(arrays["meta"]))
+        heads = Heads(
+            weights=arrays["weights"].astype(np.float32),
+            bias=arrays["bias"].astype(np.float32),
+            thresholds=arrays["thresholds"].astype(np.float32),
+            toxicity_weights=arrays["toxicity_weights"].astype(np.float32),
+            toxicity_bias=float(arrays["toxicity_bias"]),
+            meta=meta,
+        )
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise HeadsError(f"{path}: coder heads file is corrupt ({reason[:80]}); {REBUILD}") from exc
+    expected = {
+        "weights": (len(CODES), WIDTH),
+        "bias": (len(CODES),),
+        "thresholds": (len(LANGS), len(CODES)),
+        "toxicity_weights": (DIM,),
+    }
+    for name, shape in expected.items():
+        if getattr(heads, name).shape != shape:
+            raise HeadsError(
+                f"{path}: coder heads file does not fit this callsim ({name} is "
+                f"{getattr(heads, name).shape}, expected {shape}); {REBUILD}"
+            )
+    if meta.get("features_version") != FEATURES_VERSION or meta.get("codes") != list(CODES):
+        raise HeadsError(f"{path}: coder heads file was made for another feature layout; {REBUILD}")
+    return heads
+
+
+@lru_cache(maxsize=1)
+def bundled_heads() -> Heads:
+    """The heads shipped with callsim (read once per process)."""
+    return load_heads()
