@@ -224,9 +224,10 @@ class Persona(_Strict):
     """How the respondent is shown in the app (they may not give a real name)."""
     age: int = Field(ge=14, le=110)
     """Age in years."""
-    gender: Gender
+    gender: Gender | None = None
     """`female` or `male`: the grammatical gender of their Russian (past tense, short
-    adjectives) and of the app's words about them."""
+    adjectives; model replies that disagree are refused) and of the app's words about them.
+    Leave it out only if the respondent's gender should stay unknown."""
     place: Text
     """Where they are, e.g. a city."""
     difficulty: Difficulty

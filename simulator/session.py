@@ -52,6 +52,11 @@ class Turn(BaseModel):
     attempts: int | None = Field(
         default=None, description="Respondent turns: model attempts the reply check saw."
     )
+    move: str | None = Field(
+        default=None,
+        description="Respondent turns: the lore the engine chose (e.g. `topic:nato`, "
+        "`stance:support_war`, `reaction:guilt`, `deflection`).",
+    )
 
 
 class SessionRecord(BaseModel):

@@ -23,6 +23,8 @@ from simulator.engine.events import (
     ReplyStarted,
     ReplyToken,
 )
+from simulator.engine.lore import lore_index
+from simulator.engine.move import Move, MoveMemory, choose_move
 from simulator.engine.prompt import PromptBuilder
 from simulator.engine.state import apply_turn, hangs_up, initial_state, mood_for
 from simulator.errors import UserError
@@ -38,6 +40,14 @@ DEFAULT_MAX_TURNS = 30
 DEFAULT_ATTEMPTS = 3
 """Model attempts per reply before a persona fallback line is used."""
 MAX_TOKENS = 60
+CONTINUATION_TOKENS = 40
+"""Most tokens the model may add after the engine's chosen line."""
+CONTINUATION_RELEVANCE = 0.15
+"""A model continuation must be at least this similar (sentence encoder cosine) to the chosen
+line or to the volunteer's line; unrelated sentences score about 0.0-0.1, a sentence on the same
+subject 0.2 and more."""
+TALKATIVE_MOODS = ("neutral", "open")
+"""Moods in which the model may add a sentence to the chosen line (guarded people say little)."""
 
 
 class CallOver(Exception):
@@ -121,7 +131,9 @@ class Call:
             self.store.append_turn(self.record.id, len(self.record.turns) - 1, turn)
         return turn
 
-    def _respondent_turn(self, text: str, source: str, attempts: int | None = None) -> Turn:
+    def _respondent_turn(
+        self, text: str, source: str, attempts: int | None = None, move: str | None = None
+    ) -> Turn:
         return Turn(
             speaker="respondent",
             text=text,
@@ -129,7 +141,15 @@ class Call:
             mood=self.mood,
             source=source,  # type: ignore[arg-type]
             attempts=attempts,
+            move=move,
         )
+
+    @property
+    def has_lore(self) -> bool:
+        """Whether the persona has lore for the engine to choose from (else the model speaks
+        freely from the persona description, as for a minimal persona)."""
+        lore = self.persona.lore
+        return bool(lore.topics or lore.stances or lore.reactions)
 
     def pick_up(self) -> Turn:
         """The respondent answers the phone with one of the persona's opening lines."""
@@ -143,6 +163,8 @@ class Call:
         call so far) while the volunteer is still typing, so the first reply starts as quickly
         as later ones. Blocks; run it off the UI thread. Backends without `warm` skip it, and a
         failure here is left for the reply itself to report."""
+        if self.has_lore:
+            lore_index(self.persona, self.lang)
         warm = getattr(self.backend, "warm", None)
         if warm is None or not self.turns or self.awaiting_reply or self.ended:
             return
@@ -204,11 +226,98 @@ class Call:
             self._finish("hangup")
             yield CallEnded("hangup")
             return
-        turn = yield from self._generate()
+        if self.has_lore:
+            turn = yield from self._voice(self.choose_move())
+        else:
+            turn = yield from self._generate()
         yield ReplyDone(turn)
         if self.volunteer_turns >= self.max_turns:
             self._finish("turn_limit")
             yield CallEnded("turn_limit")
+
+    def choose_move(self) -> Move:
+        """What the respondent will say to the volunteer's last turn (from the persona's lore)."""
+        volunteer = self.turns[-1]
+        said = [t for t in self.turns if t.speaker == "respondent"]
+        memory = MoveMemory(
+            said=[t.text for t in said],
+            facts_told={t.move[5:] for t in said if t.move and t.move.startswith("fact:")},
+        )
+        matches = lore_index(self.persona, self.lang).matches(volunteer.text)
+        return choose_move(
+            self.persona,
+            self.lang,
+            tuple(volunteer.codes or ()),
+            matches,
+            self.mood,
+            self.state,
+            memory,
+            self._rng,
+        )
+
+    def _voice(self, move: Move) -> Generator[ReplyEvent, None, Turn]:
+        """Say the chosen line, word by word at once, then let the model add a sentence in its
+        own words when the respondent is in a talkative mood and the sentence passes every
+        check; otherwise the chosen line stands alone."""
+        line = reply_check.normalise(move.line)
+        yield ReplyStarted(1)
+        for piece in _pieces(line):
+            yield ReplyToken(piece)
+        if self.mood not in TALKATIVE_MOODS or self._cancel.is_set():
+            return self._append(self._respondent_turn(line, "authored", 0, move.source))
+        addition = self._continuation(line)
+        if not addition:
+            return self._append(self._respondent_turn(line, "authored", 1, move.source))
+        for piece in _pieces(" " + addition):
+            yield ReplyToken(piece)
+        return self._append(self._respondent_turn(f"{line} {addition}", "model", 1, move.source))
+
+    def _continuation(self, line: str) -> str:
+        """One sentence the model adds after `line`, or "" when it has nothing fit to add."""
+        from simulator.coding.encoder import embed
+
+        common = {
+            "max_tokens": CONTINUATION_TOKENS,
+            "temperature": 0.7,
+            "stop": self._prompt.stop,
+            "seed": (self.seed + 7919 * len(self.turns)) % 2**31,
+        }
+        if self._prompt.style == "chat":
+            return ""
+        prompt = f"{self._prompt.transcript(self.turns, self.mood)} {line}"
+        text = ""
+        try:
+            stream = self.backend.stream(GenerationRequest(prompt=prompt, **common))  # type: ignore[arg-type]
+            try:
+                for piece in stream:
+                    text += reply_check.clean(piece)
+                    if self._cancel.is_set() or reply_check.early_problem(text):
+                        return ""
+            finally:
+                stream.close()
+        except BackendError:
+            return ""
+        addition = _first_sentence(reply_check.normalise(text))
+        if len(addition.split()) < 3:
+            return ""
+        volunteer_lines = tuple(t.text for t in self.turns if t.speaker == "volunteer")
+        recent = tuple(t.text for t in self.turns if t.speaker == "respondent")
+        full = f"{line} {addition}"
+        if reply_check.problem(
+            full,
+            self.lang,
+            self.turns[-1].text,
+            recent,
+            gender=self.persona.gender,
+            volunteer_lines=volunteer_lines,
+        ) or reply_check.problem(addition, self.lang, self.turns[-1].text, recent):
+            return ""
+        if any(addition.lower() in t.lower() for t in recent):
+            return ""
+        vectors = embed([addition, line, self.turns[-1].text])
+        if float(max(vectors[1:] @ vectors[0])) < CONTINUATION_RELEVANCE:
+            return ""
+        return addition
 
     def _request(self, attempt: int) -> GenerationRequest:
         turns, mood = self.turns, self.mood
@@ -225,6 +334,8 @@ class Call:
     def _generate(self) -> Generator[ReplyEvent, None, Turn]:
         volunteer_text = self.turns[-1].text
         recent = tuple(t.text for t in self.turns if t.speaker == "respondent")[-3:]
+        gender = self.persona.gender
+        volunteer_lines = tuple(t.text for t in self.turns if t.speaker == "volunteer")
         for attempt in range(1, self.attempts + 1):
             yield ReplyStarted(attempt)
             text, reason = "", None
@@ -247,10 +358,27 @@ class Call:
                 stream.close()
             text = reply_check.normalise(text)
             if self._cancel.is_set() and not reason:
-                if reply_check.problem(text, self.lang, volunteer_text, recent) is None:
+                if (
+                    reply_check.problem(
+                        text,
+                        self.lang,
+                        volunteer_text,
+                        recent,
+                        gender=gender,
+                        volunteer_lines=volunteer_lines,
+                    )
+                    is None
+                ):
                     return self._append(self._respondent_turn(text + "…", "model", attempt))
                 reason = "stopped"
-            reason = reason or reply_check.problem(text, self.lang, volunteer_text, recent)
+            reason = reason or reply_check.problem(
+                text,
+                self.lang,
+                volunteer_text,
+                recent,
+                gender=gender,
+                volunteer_lines=volunteer_lines,
+            )
             if reason is None:
                 source = "model" if attempt == 1 else "retry"
                 return self._append(self._respondent_turn(text, source, attempt))
@@ -296,3 +424,24 @@ class Call:
             self._finish(ended_by)
         assert self.record.scorecard is not None
         return self.record.scorecard
+
+
+_SENTENCE_END = ".!?…"
+
+
+def _first_sentence(text: str) -> str:
+    """`text` up to and including its first sentence end ("" when it never ends one)."""
+    for i, ch in enumerate(text):
+        if ch in _SENTENCE_END:
+            end = i + 1
+            while end < len(text) and text[end] in _SENTENCE_END:
+                end += 1
+            return text[:end].strip()
+    return ""
+
+
+def _pieces(text: str) -> list[str]:
+    """`text` cut into words with their leading spaces, as a stream would deliver it."""
+    import re
+
+    return re.findall(r"\s*\S+", text)

@@ -30,6 +30,11 @@ class _Rules(BaseModel):
     max_chars: int
     echo_overlap: float
     script_share: float
+    caller_identity: dict[Lang, list[str]]
+    loop_ngram: int
+    loop_repeats: int
+    loop_word_letters: int
+    loop_word_repeats: int
 
 
 @cache
@@ -99,10 +104,76 @@ def script_share(text: str, lang: Lang) -> float:
     return inside / len(letters)
 
 
+@cache
+def _identity_patterns(lang: Lang) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in rules().caller_identity[lang]), re.IGNORECASE)
+
+
+def word_loop(text: str) -> str | None:
+    """The phrase a reply keeps repeating («в Германии, в Германии, в Германии»), or None."""
+    r = rules()
+    words = _words(text)
+    counts: dict[str, int] = {}
+    for word in words:
+        if len(word) >= r.loop_word_letters:
+            counts[word] = counts.get(word, 0) + 1
+            if counts[word] >= r.loop_word_repeats:
+                return word
+    for n in range(r.loop_ngram, 6):
+        grams: dict[tuple[str, ...], int] = {}
+        for i in range(len(words) - n + 1):
+            gram = tuple(words[i : i + n])
+            grams[gram] = grams.get(gram, 0) + 1
+            if grams[gram] >= r.loop_repeats:
+                return " ".join(gram)
+    return None
+
+
+def claims_caller_identity(text: str, lang: Lang) -> bool:
+    """Whether the reply speaks as the caller (abroad, a volunteer) instead of the respondent."""
+    return bool(_identity_patterns(lang).search(text))
+
+
+_FIRST_PERSON = {"ru": ("я",), "en": ()}
+_CLAUSE = re.compile(r"[.!?…;:,—–-]+")
+
+
+def gender_error(text: str, gender: str | None, lang: Lang) -> str | None:
+    """The first word where a Russian reply speaks of itself in the wrong grammatical gender
+    («я согласен» from a woman, «я думала» from a man), or None. Only clauses with «я» before
+    the word are checked, so the past tense of someone else is never mistaken for it."""
+    if lang != "ru" or gender not in ("female", "male"):
+        return None
+    from simulator.coding.text import _morph
+
+    wrong = "masc" if gender == "female" else "femn"
+    for clause in _CLAUSE.split(text.lower()):
+        words = _WORD.findall(clause)
+        if "я" not in words:
+            continue
+        after = words[words.index("я") + 1 :][:4]
+        for word in after:
+            tag = _morph().parse(word)[0].tag
+            personal = ("VERB" in tag and "past" in tag) or "ADJS" in tag or "PRTS" in tag
+            if personal and "sing" in tag and tag.gender == wrong:
+                return word
+    return None
+
+
 def problem(
-    reply: str, lang: Lang, volunteer_text: str = "", recent_replies: tuple[str, ...] = ()
+    reply: str,
+    lang: Lang,
+    volunteer_text: str = "",
+    recent_replies: tuple[str, ...] = (),
+    *,
+    gender: str | None = None,
+    volunteer_lines: tuple[str, ...] = (),
 ) -> str | None:
-    """A reason the finished reply cannot stand as the respondent's line, or None."""
+    """A reason the finished reply cannot stand as the respondent's line, or None.
+
+    `gender` is the persona's (Russian first-person grammar must agree with it);
+    `volunteer_lines` are all the volunteer's earlier lines (none may be repeated word for word).
+    """
     r = rules()
     early = early_problem(reply)
     if early:
@@ -119,4 +190,17 @@ def problem(
             return "echoes the volunteer"
     if reply.lower() in (x.lower() for x in recent_replies):
         return "repeats itself"
+    loop = word_loop(reply)
+    if loop:
+        return f"word loop ({loop!r})"
+    if claims_caller_identity(reply, lang):
+        return "speaks as the caller"
+    wrong = gender_error(reply, gender, lang)
+    if wrong:
+        return f"wrong gender ({wrong!r})"
+    said = " ".join(_words(reply))
+    for line in volunteer_lines:
+        spoken = " ".join(_words(line))
+        if len(spoken) >= 12 and spoken in said:
+            return "repeats the volunteer"
     return None

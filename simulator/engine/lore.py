@@ -1,0 +1,113 @@
+"""Which part of a persona's lore a volunteer's line is about: keys (lemmas) first, then meaning.
+
+Keys are exact: a Russian key is a lemma («ребёнок» matches «детей»), an English key a word or
+its -s/-ed/-ing form, and a key of several words matches them in a row. When no key is in the
+line, the line is compared by meaning (the sentence encoder, across languages) with the
+examples a trainer gave for each topic and the questions of each stance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.codes import Lang
+from simulator.coding.encoder import embed, embed_one
+from simulator.coding.text import analyse
+from simulator.persona import Keys, Persona
+
+KEY_SCORE = 1.0
+"""Score of each key found in the line (meaning adds a cosine, below 1)."""
+MEANING_FLOOR = 0.5
+"""A topic or stance matched only by meaning needs at least this cosine similarity."""
+
+
+@dataclass(frozen=True)
+class Match:
+    """One lore entry a line is about."""
+
+    kind: str
+    """`topic`, `stance` or `fact`."""
+    id: str
+    score: float
+    """KEY_SCORE per key found, plus the best cosine with the entry's examples."""
+
+
+def _lemmas(text: str, lang: Lang) -> list[str]:
+    return [token.lemma for token in analyse(text, lang).tokens]
+
+
+def _key_sequences(keys: Keys, lang: Lang) -> list[tuple[str, ...]]:
+    return [tuple(_lemmas(key, lang)) for key in keys.get(lang) if key.strip()]
+
+
+def _contains(words: list[str], key: tuple[str, ...]) -> bool:
+    if not key:
+        return False
+    n = len(key)
+    return any(tuple(words[i : i + n]) == key for i in range(len(words) - n + 1))
+
+
+class LoreIndex:
+    """A persona's lore, ready to be matched against volunteer lines in one language."""
+
+    def __init__(self, persona: Persona, lang: Lang) -> None:
+        self.persona = persona
+        self.lang = lang
+        lore = persona.lore
+        self._keys: list[tuple[str, str, list[tuple[str, ...]]]] = []
+        examples: list[tuple[str, str, str]] = []
+        for topic in lore.topics:
+            self._keys.append(("topic", topic.id, _key_sequences(topic.keys, lang)))
+            if topic.examples is not None:
+                for text in topic.examples.ru + topic.examples.en:
+                    examples.append(("topic", topic.id, text))
+        for stance in lore.stances:
+            self._keys.append(("stance", stance.id, _key_sequences(stance.keys, lang)))
+            for text in stance.questions.ru + stance.questions.en:
+                examples.append(("stance", stance.id, text))
+        for fact in lore.facts:
+            self._keys.append(("fact", fact.id, _key_sequences(fact.keys, lang)))
+        self._example_owner = [(kind, entry) for kind, entry, _ in examples]
+        self._example_vectors = (
+            embed([text for _, _, text in examples]) if examples else np.zeros((0, 1))
+        )
+
+    def matches(self, text: str) -> list[Match]:
+        """Every lore entry the line is about, best first: an entry scores one point per key
+        found in the line plus its best similarity of meaning with the entry's examples; an
+        entry without a key needs `MEANING_FLOOR`."""
+        words = _lemmas(text, self.lang)
+        keys: dict[tuple[str, str], int] = {}
+        for kind, entry, sequences in self._keys:
+            found = sum(1 for key in sequences if _contains(words, key))
+            if found:
+                keys[(kind, entry)] = found
+        meaning: dict[tuple[str, str], float] = {}
+        if len(self._example_owner):
+            similarity = self._example_vectors @ embed_one(text)
+            for owner, score in zip(self._example_owner, similarity.tolist(), strict=True):
+                meaning[owner] = max(meaning.get(owner, -1.0), float(score))
+        scored = {
+            owner: keys.get(owner, 0) * KEY_SCORE + max(0.0, meaning.get(owner, 0.0))
+            for owner in set(keys) | {o for o, s in meaning.items() if s >= MEANING_FLOOR}
+        }
+        ranked = sorted(scored.items(), key=lambda item: (-item[1], item[0]))
+        return [Match(kind, entry, score) for (kind, entry), score in ranked]
+
+
+_INDEXES: dict[tuple[int, Lang], tuple[Persona, LoreIndex]] = {}
+
+
+def lore_index(persona: Persona, lang: Lang) -> LoreIndex:
+    """The index of `persona` in `lang`, built once per persona object and language (embedding
+    the examples takes a few hundred milliseconds; `Call.warm_up` does it off the UI thread)."""
+    key = (id(persona), lang)
+    cached = _INDEXES.get(key)
+    if cached is None or cached[0] is not persona:
+        if len(_INDEXES) >= 16:
+            _INDEXES.pop(next(iter(_INDEXES)))
+        cached = (persona, LoreIndex(persona, lang))
+        _INDEXES[key] = cached
+    return cached[1]

@@ -1,0 +1,156 @@
+"""The respondent's move each turn: what they say, chosen by the engine from the persona's lore.
+
+The bundled model cannot carry a persona, so the engine decides the content from the
+volunteer's codes, the lore entry their line is about, the respondent's mood and trust, and what
+was already said; the model only voices it (see `Call`). Deterministic for a given random
+generator, and testable without a model.
+
+Order of preference:
+1. `unsafe` in the turn: suspicion (the persona's reaction to `unsafe`).
+2. a question about one of their stances: the stance's answer in the current mood.
+3. trust high enough and a personal fact not yet told: they open up with it (when the line
+   invites it by a key, or when they are open and the line raised no topic).
+4. a topic raised: what they say about it in this mood (a push-back when hostile or guarded).
+5. a blaming, lecturing or shaming turn: their reaction to it, else a talking point.
+6. a warm turn (empathy, reflection, a story...): their reaction to it.
+7. nothing to answer: a deflection (who is this? / go on).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Literal
+
+from simulator.codes import Code, Lang
+from simulator.engine.lore import Match
+from simulator.persona import Lines, Mood, MoodLines, Persona
+from simulator.session import RespondentState
+
+MoveKind = Literal["stance", "fact", "topic", "react", "push_back", "deflect"]
+
+NEGATIVE_ORDER: tuple[Code, ...] = ("guilt", "confront", "lecture")
+"""Which negative code the respondent reacts to first when a turn has several."""
+POSITIVE_ORDER: tuple[Code, ...] = (
+    "empathy",
+    "reflection",
+    "human_life",
+    "personal_story",
+    "affirmation",
+    "common_ground",
+    "autonomy",
+    "open_question",
+)
+"""Which warm code the respondent reacts to first."""
+QUESTION_CODES: frozenset[Code] = frozenset({"open_question", "closed_question"})
+
+
+@dataclass(frozen=True)
+class Move:
+    """What the respondent will say this turn."""
+
+    kind: MoveKind
+    source: str
+    """Where the line comes from, e.g. `topic:nato`, `stance:support_war`, `reaction:guilt`."""
+    line: str
+    """The authored line in the call's language."""
+
+
+@dataclass
+class MoveMemory:
+    """What the respondent has said in this call, so lines and facts are not repeated."""
+
+    said: list[str]
+    facts_told: set[str]
+
+    @classmethod
+    def empty(cls) -> MoveMemory:
+        """Nothing said yet."""
+        return cls([], set())
+
+
+def _pick(lines: list[str], memory: MoveMemory, rng: random.Random) -> str:
+    """A line not said yet in this call when there is one, else the one said longest ago."""
+    fresh = [line for line in lines if line not in memory.said]
+    if fresh:
+        return rng.choice(fresh)
+    return min(lines, key=lambda line: max(i for i, s in enumerate(memory.said) if s == line))
+
+
+def _mood_lines(lines: MoodLines | None, mood: Mood, lang: Lang) -> list[str]:
+    if lines is None:
+        return []
+    return list(lines.get(mood).get(lang))
+
+
+def choose_move(
+    persona: Persona,
+    lang: Lang,
+    codes: tuple[Code, ...] | list[Code],
+    matches: list[Match],
+    mood: Mood,
+    state: RespondentState,
+    memory: MoveMemory,
+    rng: random.Random,
+) -> Move:
+    """The respondent's move for a volunteer turn with `codes` about `matches`."""
+    lore = persona.lore
+    codes = tuple(codes)
+
+    def move(kind: MoveKind, source: str, lines: list[str]) -> Move | None:
+        if not lines:
+            return None
+        return Move(kind, source, _pick(lines, memory, rng))
+
+    def reaction(code: Code) -> Move | None:
+        return move("react", f"reaction:{code}", _mood_lines(lore.reactions.get(code), mood, lang))
+
+    if "unsafe" in codes and (found := reaction("unsafe")):
+        return found
+    asks = bool(QUESTION_CODES & set(codes))
+    stances = {s.id: s for s in lore.stances}
+    topics = {t.id: t for t in lore.topics}
+    facts = {f.id: f for f in lore.facts}
+    for match in matches:
+        if match.kind == "stance" and asks and match.id in stances:
+            stance = stances[match.id]
+            if found := move(
+                "stance", f"stance:{stance.id}", _mood_lines(stance.answers, mood, lang)
+            ):
+                return found
+    for match in matches:
+        fact = facts.get(match.id) if match.kind == "fact" else None
+        if fact and fact.id not in memory.facts_told and state.trust >= fact.min_trust:
+            memory.facts_told.add(fact.id)
+            return Move("fact", f"fact:{fact.id}", _pick(fact.lines.get(lang), memory, rng))
+    raised = [m for m in matches if m.kind == "topic" and m.id in topics]
+    if mood == "open" and not raised and rng.random() < 0.5:
+        for fact in lore.facts:
+            if fact.id not in memory.facts_told and state.trust >= fact.min_trust:
+                memory.facts_told.add(fact.id)
+                return Move("fact", f"fact:{fact.id}", _pick(fact.lines.get(lang), memory, rng))
+    for match in raised:
+        topic = topics[match.id]
+        if found := move("topic", f"topic:{topic.id}", _mood_lines(topic.lines, mood, lang)):
+            return found
+    for code in NEGATIVE_ORDER:
+        if code in codes:
+            if found := reaction(code):
+                return found
+            return Move(
+                "push_back",
+                "talking_point",
+                _pick(_lines(persona.talking_points, lang), memory, rng),
+            )
+    for code in POSITIVE_ORDER:
+        if code in codes and (found := reaction(code)):
+            return found
+    if found := move("deflect", "deflection", _mood_lines(lore.deflections, mood, lang)):
+        return found
+    return Move(
+        "deflect", "fallback", _pick(_mood_lines(persona.fallback_lines, mood, lang), memory, rng)
+    )
+
+
+def _lines(lines: Lines, lang: Lang) -> list[str]:
+    return list(lines.get(lang))

@@ -1,0 +1,203 @@
+"""The persona engine decides what the respondent says (lore, stance, mood) and every reply is
+checked: the failures seen in real calls with the bundled model are refused."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from simulator.config import bundled_personas_dir
+from simulator.engine import reply_check
+from simulator.engine.call import Call
+from simulator.engine.lore import lore_index
+from simulator.engine.move import MoveMemory, choose_move
+from simulator.llm.fake import FakeBackend
+from simulator.persona_loader import load_persona
+from simulator.session import RespondentState
+
+FIRM = load_persona(bundled_personas_dir() / "firm-supporter.yaml")
+PATRIOT = load_persona(bundled_personas_dir() / "doubtful-patriot.yaml")
+GUARDED = RespondentState(trust=0.15, openness=0.05, irritation=0.3)
+OPEN = RespondentState(trust=0.8, openness=0.7, irritation=0.05)
+
+
+def _move(persona, lang, text, codes, mood="guarded", state=GUARDED, memory=None, seed=1):
+    matches = lore_index(persona, lang).matches(text)
+    return choose_move(
+        persona,
+        lang,
+        codes,
+        matches,
+        mood,
+        state,
+        memory or MoveMemory.empty(),
+        random.Random(seed),
+    )
+
+
+# -- reply checks: the failures quoted in issue 10 ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("reply", "gender", "reason"),
+    [
+        ("Одно, я в Германии, в Германии, в Германии, в Германии.", "female", "word loop"),
+        (
+            "люди в этом году были очень гибнут, люди в этом году были очень гибнут, люди в "
+            "этом году были очень гибнут, люди в этом году были очень гибнут",
+            "male",
+            "word loop",
+        ),
+        ("Да, я звоню из-за границы.", "female", "speaks as the caller"),
+        ("Ну, у нас в Штатах так не принято.", "male", "speaks as the caller"),
+        ("Да, я согласен.", "female", "wrong gender"),
+        ("Я думала, вы из банка.", "male", "wrong gender"),
+    ],
+)
+def test_reply_check_refuses_what_real_calls_produced(reply: str, gender: str, reason: str) -> None:
+    found = reply_check.problem(reply, "ru", "Алло, здравствуйте.", (), gender=gender)
+    assert found is not None and found.startswith(reason)
+
+
+@pytest.mark.parametrize(
+    ("reply", "gender"),
+    [
+        ("Да, я согласна.", "female"),
+        ("Я думал, вы из банка.", "male"),
+        ("Муж сказал, что устал.", "female"),
+        ("Сын мне вчера звонил, я рада была.", "female"),
+        ("Я в Москве живу, у нас тут пробки.", "male"),
+    ],
+)
+def test_reply_check_accepts_ordinary_lines(reply: str, gender: str) -> None:
+    assert reply_check.problem(reply, "ru", "Алло, здравствуйте.", (), gender=gender) is None
+
+
+def test_a_reply_repeating_any_earlier_volunteer_line_is_refused() -> None:
+    earlier = ("Я звоню, потому что мне не всё равно, что гибнут люди.", "Как у вас дела?")
+    reply = "Я звоню, потому что мне не всё равно, что гибнут люди."
+    assert reply_check.problem(reply, "ru", "Понятно.", (), volunteer_lines=earlier) == (
+        "repeats the volunteer"
+    )
+
+
+# -- moves --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mood", ["hostile", "guarded", "neutral", "open"])
+def test_firm_supporter_never_says_no_to_supporting_the_operation(mood: str) -> None:
+    for lang, text in (
+        ("ru", "Вы поддерживаете специальную военную операцию?"),
+        ("en", "Do you support the special operation?"),
+    ):
+        move = _move(FIRM, lang, text, ("closed_question",), mood=mood)
+        assert move.kind == "stance", move
+        stance = next(s for s in FIRM.lore.stances if f"stance:{s.id}" == move.source)
+        assert move.line in stance.answers.get(mood).get(lang)
+        assert not move.line.lower().startswith(("нет", "no"))
+
+
+def test_a_risky_request_makes_the_respondent_suspicious_whatever_else_it_says() -> None:
+    move = _move(FIRM, "ru", "Назовите вашу фамилию и место работы, про НАТО потом.", ("unsafe",))
+    assert move.source == "reaction:unsafe"
+
+
+def test_lore_is_matched_by_keys_and_by_meaning() -> None:
+    # Two entries have a key here ("alliance", "scared"); meaning ranks NATO first.
+    matches = lore_index(FIRM, "en").matches("Why are you so scared of the Atlantic alliance?")
+    assert matches and matches[0].id == "nato"
+    # No key at all: matched by the sentence encoder against the trainer's examples.
+    found = lore_index(FIRM, "en").matches(
+        "What do you feel when you watch the evening talk shows?"
+    )
+    assert found and found[0].id == "news_source"
+
+
+def test_personal_facts_come_out_only_with_trust_and_only_once() -> None:
+    fact_keys = {f.id for f in PATRIOT.lore.facts}
+    guarded = [
+        _move(PATRIOT, "ru", "Расскажите о себе.", ("open_question",), seed=s) for s in range(20)
+    ]
+    assert not any(m.kind == "fact" for m in guarded)
+    memory = MoveMemory.empty()
+    told = []
+    for seed in range(40):
+        move = _move(
+            PATRIOT, "ru", "Спасибо, что делитесь.", ("empathy",), "open", OPEN, memory, seed
+        )
+        if move.kind == "fact":
+            told.append(move.source)
+        memory.said.append(move.line)
+    assert told and len(told) == len(set(told)) <= len(fact_keys)
+
+
+def test_lines_are_not_repeated_while_fresh_ones_remain() -> None:
+    memory = MoveMemory.empty()
+    lines = []
+    for seed in range(3):
+        move = _move(
+            FIRM,
+            "ru",
+            "А что вы думаете про НАТО?",
+            ("open_question",),
+            "neutral",
+            GUARDED,
+            memory,
+            seed,
+        )
+        lines.append(move.line)
+        memory.said.append(move.line)
+    assert len(set(lines)) == 3
+
+
+def test_a_call_says_the_chosen_line_when_guarded_and_records_the_move() -> None:
+    backend = FakeBackend()
+    call = Call(FIRM, "ru", backend, seed=5)
+    call.pick_up()
+    call.say("Вы поддерживаете специальную военную операцию?")
+    turn = [e for e in call.reply()][-1].turn  # type: ignore[attr-defined]
+    assert turn.move and turn.move.startswith("stance:")
+    assert turn.source == "authored"
+    assert turn.text in {
+        line for s in FIRM.lore.stances for line in s.answers.get(turn.mood).get("ru")
+    }
+    assert backend.requests == []  # guarded: the model is not asked to add anything
+
+
+def _open_call(continuation: str) -> tuple[Call, FakeBackend]:
+    backend = FakeBackend([continuation])
+    call = Call(FIRM, "ru", backend, seed=5)
+    call.pick_up()
+    call.say("А что вы думаете про НАТО?")
+    call.state = OPEN
+    return call, backend
+
+
+def test_when_open_the_model_adds_a_sentence_after_the_chosen_line() -> None:
+    added = "НАТО для меня всё равно угроза, как ни крути."
+    call, backend = _open_call(f"{added} И ещё что-то")
+    turn = [e for e in call.reply()][-1].turn  # type: ignore[attr-defined]
+    assert turn.move == "topic:nato" and turn.source == "model"
+    assert turn.text.endswith(f" {added}")
+    # The model continued the chosen line: it is the end of the prompt it was given.
+    chosen = turn.text[: -len(added) - 1]
+    assert backend.requests[0].prompt.endswith(f" {chosen}")
+
+
+@pytest.mark.parametrize(
+    "continuation",
+    [
+        "в Германии, в Германии, в Германии, в Германии.",
+        "Я звоню из-за границы, кстати.",
+        "НАТО я всегда боялась, как ни крути.",
+        "Погода сегодня отличная, солнце светит.",
+        "Волонтёр: а вы?",
+    ],
+)
+def test_a_bad_continuation_is_dropped_and_the_chosen_line_stands(continuation: str) -> None:
+    call, _ = _open_call(continuation)
+    turn = [e for e in call.reply()][-1].turn  # type: ignore[attr-defined]
+    assert turn.source == "authored"
+    topic = next(t for t in FIRM.lore.topics if t.id == "nato")
+    assert turn.text in topic.lines.open.ru
