@@ -34,7 +34,12 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     """Where history lives: `override`, else `CALLSIM_DATA_DIR`, else the platform's data dir."""
     raw = override or os.environ.get("CALLSIM_DATA_DIR")
     path = Path(raw).expanduser() if raw else Path(platformdirs.user_data_dir(APP_NAME))
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        # A folder that cannot be created still works for reading (there is nothing in it);
+        # whatever writes there says so in one line (the history: `Store.read_only`).
+        pass
     return path
 
 
@@ -74,10 +79,15 @@ class Settings:
 
     @classmethod
     def load(cls, data: Path) -> Settings:
-        """Saved settings, or defaults when none are saved or the file is unreadable."""
+        """Saved settings, or defaults when none are saved or the file is unreadable (also
+        when it is not a regular file, is oversized or holds anything but a JSON object)."""
+        from simulator.limits import KiB, read_bounded
+
         try:
-            raw = json.loads(cls.path(data).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            raw = json.loads(read_bounded(cls.path(data), 64 * KiB, "a settings file"))
+        except (UserError, ValueError, RecursionError):
+            return cls()
+        if not isinstance(raw, dict):
             return cls()
         known = {k: v for k, v in raw.items() if k in cls.__dataclass_fields__}
         try:
@@ -86,7 +96,7 @@ class Settings:
             return cls()
 
     def save(self, data: Path) -> None:
-        """Write the settings file atomically."""
+        """Write the settings file atomically; `OSError` when the folder is not writable."""
         target = self.path(data)
         tmp = target.with_suffix(".tmp")
         tmp.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2), encoding="utf-8")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -93,8 +94,13 @@ _READ_ONLY = ("readonly", "read-only", "unable to open", "permission", "access p
 
 def _explain(path: Path, exc: BaseException, doing: str) -> str:
     """One line for a failure of the database at `path` while `doing` something."""
-    message = str(exc) or type(exc).__name__
+    message = " ".join(str(exc).split()) or type(exc).__name__
     lowered = message.lower()
+    if "not a database" in lowered:
+        return (
+            f"{path}: not a callsim history database ({message}); move it aside (e.g. rename "
+            f"it to {path.name}.old) and callsim starts a new one"
+        )
     if any(word in lowered for word in _DAMAGED):
         return (
             f"{path}: the history database is damaged ({message}) while {doing}; move it "
@@ -162,9 +168,7 @@ class Store:
             db.execute("PRAGMA busy_timeout=10000")
             db.execute("PRAGMA foreign_keys=ON")
             db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            mode = db.execute("PRAGMA journal_mode").fetchone()[0]
-            if str(mode).lower() != "wal":
-                db.execute("PRAGMA journal_mode=WAL")
+            _use_wal(db)
             return db
         except sqlite3.OperationalError as exc:
             if not _is_read_only(exc):
@@ -256,10 +260,7 @@ class Store:
                     self._db.close()
                     self._db = self._empty()
             except sqlite3.DatabaseError as exc:
-                raise StoreError(
-                    f"{self.path}: not a callsim history database ({exc}); move it aside "
-                    "and callsim starts a new one"
-                ) from None
+                raise StoreError(_explain(self.path, exc, "opening it")) from None
 
     def applied_migrations(self) -> list[str]:
         """Names of the migrations this database has, in order."""
@@ -281,8 +282,9 @@ class Store:
             except sqlite3.DatabaseError as exc:
                 raise StoreError(_explain(self.path, exc, "checking it")) from None
         if result != "ok":
+            detail = str(result).replace("*** in database main ***", "").strip()
             raise StoreError(
-                _explain(self.path, sqlite3.DatabaseError(f"malformed: {result}"), "checking it")
+                _explain(self.path, sqlite3.DatabaseError(f"malformed: {detail}"), "checking it")
             )
         self._checked = True
 
@@ -442,6 +444,29 @@ class Store:
                 "FROM sessions s ORDER BY s.started_at DESC, s.rowid DESC"
             ).fetchall()
         return [SessionSummary(*row) for row in rows]
+
+
+WAL_WAIT_S = 10.0
+"""How long opening waits for other callsim processes switching a new database to WAL."""
+
+
+def _use_wal(db: sqlite3.Connection) -> None:
+    """Switch to write-ahead logging. Changing the journal mode can report "database is
+    locked" at once, without waiting, while another process starting at the same moment does
+    the same; that is retried for up to `WAL_WAIT_S`."""
+    deadline = time.monotonic() + WAL_WAIT_S
+    delay = 0.005
+    while True:
+        try:
+            mode = db.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() != "wal":
+                db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.2)
 
 
 def _is_read_only(exc: sqlite3.Error) -> bool:

@@ -62,9 +62,16 @@ def run(args: argparse.Namespace) -> int:
     script = read_text_file(args.script, MAX_SCRIPT_BYTES, "a script")
     turns = script_lines(script, "<stdin>" if args.script == "-" else args.script)
     persona = find_persona(args.persona, personas_dirs(args))
-    store = Store.open(args.data_dir)
     # Refuse before the model loads, and before a word is said, when the call cannot be saved.
-    store.check_writable()
+    try:
+        store = Store.open(args.data_dir)
+    except UserError as exc:
+        raise UserError(f"{exc}; the call was not started") from None
+    try:
+        store.check_writable()
+    except UserError as exc:
+        store.close()
+        raise UserError(f"{exc}; the call was not started") from None
     backend = make_backend(settings_from(args), seed=args.seed)
     call = Call(
         persona,
