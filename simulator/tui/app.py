@@ -19,6 +19,8 @@ from textual.binding import Binding, BindingType
 
 from simulator.codes import Lang
 from simulator.config import Settings, data_dir, persona_dirs
+from simulator.errors import UserError
+from simulator.safe_text import printable
 from simulator.tui.i18n import t, t_list
 
 if TYPE_CHECKING:
@@ -161,7 +163,7 @@ class CallsimApp(App[None]):
         """Show the saved sessions (back to History if it is already open underneath)."""
         from simulator.tui.screens.history import HistoryScreen
 
-        if not self._back_to(HistoryScreen):
+        if not self._back_to(HistoryScreen) and self._history_readable():
             self.push_screen(HistoryScreen(self._known_personas()))
 
     def action_progress(self) -> None:
@@ -169,16 +171,35 @@ class CallsimApp(App[None]):
         from simulator.progress import load_progress
         from simulator.tui.screens.progress import ProgressScreen
 
-        if not self._back_to(ProgressScreen):
-            self.push_screen(ProgressScreen(load_progress(self.store)))
+        if not self._back_to(ProgressScreen) and self._history_readable():
+            try:
+                progress = load_progress(self.store)
+            except UserError as exc:
+                self.notify(printable(str(exc)), severity="error", timeout=15, markup=False)
+                return
+            self.push_screen(ProgressScreen(progress))
 
     def open_session(self, session_id: str, personas: dict[str, Persona]) -> None:
         """Show a saved session read-only: its scorecard and transcript."""
         from simulator.tui.screens.session import SessionScreen, respondent
 
-        record = self.store.load(session_id)
+        try:
+            record = self.store.load(session_id)
+        except UserError as exc:
+            self.notify(printable(str(exc)), severity="error", timeout=15, markup=False)
+            return
         who = respondent(record.persona, personas.get(record.persona))
         self.push_screen(SessionScreen(record, who))
+
+    def _history_readable(self) -> bool:
+        """Whether the history can be listed; if not (a damaged database), say so in one
+        line instead of opening a screen that would fail."""
+        try:
+            self.store.list_sessions()
+        except UserError as exc:
+            self.notify(printable(str(exc)), severity="error", timeout=15, markup=False)
+            return False
+        return True
 
     def _back_to(self, screen_type: type[Screen[Any]]) -> bool:
         """Pop screens until one of `screen_type` is on top; False when none is open."""
