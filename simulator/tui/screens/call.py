@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from simulator.errors import UserError
 from simulator.tui.bindings import localize_bindings
 from simulator.tui.messages import BackendFailed, BackendReady, ReplyFailed, ReplyProgress
 from simulator.tui.widgets.mood_meter import MoodMeter
@@ -142,9 +143,13 @@ class CallScreen(Screen[None]):
 
         app = self.callsim
         mode: Mode = "practice" if self.practice else "assessment"
-        self.call = Call(
-            self.persona, app.call_lang, backend, store=app.store, mode=mode, seed=app.seed
-        )
+        try:
+            self.call = Call(
+                self.persona, app.call_lang, backend, store=app.store, mode=mode, seed=app.seed
+            )
+        except UserError as exc:  # the history cannot be written: the call does not start
+            self._status(_one_line(exc), error=True)
+            return
         self._show_respondent(self.call.pick_up())
         self._show_state()
         self._unlock()
@@ -377,4 +382,8 @@ class CallScreen(Screen[None]):
         say.disabled = False
         say.focus()
         self._status(self.callsim.t("call.your_turn"))
+        store = self.call.store if self.call is not None else None
+        if store is not None and store.write_error and not getattr(self, "_unsaved", False):
+            self._unsaved = True  # say it once: the call goes on, but is not being saved
+            self.notify(store.write_error, severity="warning", timeout=30, markup=False)
         self.refresh_bindings()
