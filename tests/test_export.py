@@ -251,17 +251,22 @@ def test_unknown_format_is_refused() -> None:
 
 
 def test_markdown_english_has_header_transcript_codes_and_scorecard() -> None:
-    md = export_session(english_record(), "md")
-    assert md.startswith("# Practice call with doubtful\\-patriot") or md.startswith(
-        "# Practice call with doubtful-patriot"
-    )
+    md = export_session(english_record(), "md", "A woman in Moscow")
+    # Titled with the persona's name; the id stays in the facts.
+    assert md.startswith("# A woman in Moscow\n")
+    assert "| Persona | A woman in Moscow (`doubtful-patriot`) |" in md
     for fact in ("English", "assessment", "2026-11-30 10:00 UTC", "the respondent hung up"):
         assert fact in md
+    # Volunteer turns numbered as the volunteer counts them: 1, 2, 3 (not 1, 3, 5).
     assert "**1 · Volunteer:** Hello! Is it all right if we talk for a minute?" in md
-    assert "*Codes: `autonomy`, `closed_question`*" in md
-    assert "**Overall: 42/100** · Readiness: **not yet ready**" in md
+    assert "**3 · Volunteer:** Tell me your address" in md
+    assert "**Respondent:** Hello?" in md
+    # Codes by name, as the app names them.
+    assert "*Codes: autonomy, closed question*" in md and "closed_question" not in md
+    assert "**Overall: 42/100** · Readiness: **Not ready yet**" in md
     assert "| Empathy | 81 |" in md and "| Safety | 0 |" in md
-    assert "turn 5 · `unsafe`: «Tell me your address so I can send you materials.»" in md
+    assert "volunteer turn 2: «So you feel nobody asks people like you.»" in md
+    assert "volunteer turn 3 · unsafe: «Tell me your address so I can send you materials.»" in md
     assert "*Why:* Asking for an address can put the person at risk." in md
     assert "*Try instead:* Would you like me to tell you where to read more, if you wish?" in md
     assert "- reflections per question: 1.00" in md
@@ -269,14 +274,17 @@ def test_markdown_english_has_header_transcript_codes_and_scorecard() -> None:
 
 
 def test_markdown_russian_uses_russian_labels() -> None:
-    md = export_session(russian_record(), "md")
-    assert md.startswith("# Тренировочный звонок: firm")
-    for label in ("Разговор", "Оценка звонка", "**Итог: 58/100**", "почти готовы", "Почему"):
+    md = export_session(russian_record(), "md", "Зовите меня «вы»")
+    assert md.startswith("# Зовите меня «вы»\n")
+    for label in ("Разговор", "Оценка звонка", "**Итог: 58/100**", "Почти готовы", "Почему"):
         assert label in md
     assert "сценарий закончился" in md and "тренировка" in md
-    assert "**3 · Волонтёр:** Это, наверное, очень тяжело — ждать сына." in md
-    assert "Приёмы: `empathy`, `human_life`" in md
+    assert "**2 · Волонтёр:** Это, наверное, очень тяжело — ждать сына." in md
+    assert "Приёмы: сочувствие, человеческая жизнь" in md
+    assert "| Сочувствие | 81 |" in md  # the app's name for the dimension
+    assert "реплика волонтёра 3 · опасно" in md
     assert "Practice call" not in md and "Overall" not in md
+    assert "`empathy`" not in md and "human_life" not in md
 
 
 def test_markdown_escapes_model_text_so_structure_survives() -> None:
@@ -338,15 +346,43 @@ def test_html_shows_a_script_reply_as_text_not_as_a_tag() -> None:
     assert SCRIPT_REPLY in page.visible_text
 
 
-def test_html_code_chips_are_coloured_by_polarity() -> None:
+def test_html_code_chips_are_coloured_by_polarity_with_words_for_tooltips() -> None:
     document = export_session(english_record(), "html")
-    chips = re.findall(r'<span class="chip (\w+)" title="(\w+)">([^<]+)</span>', document)
-    assert ("positive", "autonomy", "autonomy") in chips
-    assert ("neutral", "closed_question", "closed question") in chips
-    assert ("negative", "unsafe", "unsafe") in chips
-    assert ("negative", "lecture", "lecture") in chips
+    chips = re.findall(r'<span class="chip (\w+)" title="([^"]+)">([^<]+)</span>', document)
+    asks = "what the call guide asks for"
+    warns = "what the call guide warns against"
+    assert ("positive", asks, "autonomy") in chips
+    assert ("neutral", "neither asked for nor warned against", "closed question") in chips
+    assert ("negative", warns, "unsafe") in chips
+    assert ("negative", warns, "lecture") in chips
     ru = export_session(russian_record(), "html")
-    assert '<span class="chip positive" title="human_life">ценность жизни</span>' in ru
+    assert (
+        '<span class="chip positive" title="то, что советует памятка">человеческая жизнь</span>'
+        in ru
+    )
+    assert 'title="human_life"' not in ru and 'title="empathy"' not in ru
+
+
+def test_html_does_not_mark_a_closed_question_as_positive() -> None:
+    document = export_session(english_record(), "html")
+    # «Is it all right» is both autonomy (positive) and a closed question: the merged mark is
+    # positive because of autonomy; a closed question alone is neutral.
+    alone = highlight_evidence("Are you at work?", {"closed_question": ["Are you at work?"]})
+    assert alone.startswith('<mark class="neutral"')
+    assert 'title="autonomy, closed question"' in document
+
+
+def test_html_mood_title_and_turns_are_in_the_session_language() -> None:
+    record = russian_record()
+    record.turns[2] = record.turns[2].model_copy(update={"mood": "guarded"})
+    document = export_session(record, "html", "Зовите меня «вы»")
+    assert "<title>Зовите меня «вы»</title>" in document
+    assert "<h1>Зовите меня «вы»</h1>" in document
+    text = parse_html(document).visible_text
+    assert "настроение: настороженное" in text and "guarded" not in text
+    assert "реплика волонтёра 3" in text  # the unsafe turn, index 5
+    numbers = re.findall(r'<span class="turn-index">(\d*)</span>', document)
+    assert numbers == ["", "1", "", "2", "", "3"]
 
 
 def test_evidence_spans_are_marked_inside_the_volunteer_text() -> None:
@@ -427,7 +463,21 @@ def test_export_command_writes_each_format(tmp_path: Path) -> None:
     assert out.read_text("utf-8").startswith("<!DOCTYPE html>")
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     md = _callsim(data, "export", "en0123456789")
-    assert md.returncode == 0 and md.stdout.startswith("# Practice call with")
+    assert md.returncode == 0 and md.stdout.startswith("# A woman in Moscow\n")
+
+
+def test_export_says_where_it_wrote_in_the_interface_language(tmp_path: Path) -> None:
+    from simulator.config import Settings
+
+    data = tmp_path / "data"
+    _saved(data, russian_record())
+    Settings(ui_lang="ru").save(data)
+    out = tmp_path / "call.html"
+    written = _callsim(data, "export", "ru01", "-o", str(out))
+    assert written.returncode == 0, written.stderr
+    assert written.stderr == f"записан файл {out}\n"
+    page = out.read_text("utf-8")
+    assert "<title>Зовите меня «вы»</title>" in page
 
 
 @pytest.mark.parametrize(
@@ -468,5 +518,5 @@ def test_export_replaces_an_existing_file_whole(tmp_path: Path) -> None:
     result = _callsim(data, "export", "en0", "-o", str(out))
     assert result.returncode == 0, result.stderr
     text = out.read_text("utf-8")
-    assert text.startswith("# Practice call with") and "old content" not in text
+    assert text.startswith("# A woman in Moscow") and "old content" not in text
     assert sorted(p.name for p in tmp_path.iterdir()) == ["call.md", "data"]

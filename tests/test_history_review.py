@@ -57,7 +57,8 @@ async def test_history_lists_sessions_and_opens_one_read_only(tmp_path: Path) ->
         table = app.screen.query_one(DataTable)
         assert table.row_count == 3
         newest = [str(cell) for cell in table.get_row_at(0)]
-        assert "Ivan the neighbour" in newest and "unfinished" in newest
+        assert newest[1] == "Ivan the neighbour\nEnglish · assessment"
+        assert "unfinished" in newest
         middle = [str(cell) for cell in table.get_row_at(1)]
         assert "82" in middle and "ready" in middle
 
@@ -76,7 +77,7 @@ async def test_history_lists_sessions_and_opens_one_read_only(tmp_path: Path) ->
         await pilot.press("up", "enter")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
-        assert "unfinished" in app.screen.sub_title
+        assert "unfinished" in str(app.screen.query_one("#review-ended", Static).render())
         await pilot.press("escape", "escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
@@ -91,8 +92,17 @@ async def test_history_and_progress_in_russian(tmp_path: Path) -> None:
         await pilot.press("h")
         await pilot.pause()
         table = app.screen.query_one(DataTable)
-        assert [str(c.label) for c in table.columns.values()][:2] == ["Дата", "Собеседник"]
-        assert "не завершён" in [str(cell) for cell in table.get_row_at(0)]
+        assert [str(c.label) for c in table.columns.values()] == [
+            "Дата",
+            "Звонок",
+            "Итог",
+            "Готовность",
+            "Завершил",
+        ]
+        newest = [str(cell) for cell in table.get_row_at(0)]
+        assert newest[1] == "Сосед Иван\nанглийский · проверка"  # the language in words
+        assert "не завершён" in newest
+        assert "готовы" in [str(cell) for cell in table.get_row_at(1)]
         await pilot.press("p")
         await pilot.pause()
         assert isinstance(app.screen, ProgressScreen)
@@ -120,19 +130,15 @@ async def test_progress_shows_verdict_missing_items_and_a_chart(tmp_path: Path) 
         assert "2 more assessment-mode calls rated ready" in verdict
         assert "one call with a different respondent" in verdict
         chart = app.screen.query_one(ProgressChart)
-        assert chart.series["Empathy"] == [20, 70]
-        assert set(chart.series) == {
-            "Empathy",
-            "Human life",
-            "Listening",
-            "Respect",
-            "Safety",
-        }
+        assert chart.series["empathy"] == [20, 70]
+        assert set(chart.series) == set(DIMENSIONS)
         assert chart.size.height >= 8
         drawn = str(chart.render())
-        assert "Empathy" in drawn and "100" in drawn  # legend and the y axis are drawn
+        # The y axis is drawn; no legend inside the plot (it covered the lines): the table
+        # beside it is the legend.
+        assert "100" in drawn and "Empathy" not in drawn
         table = shown(app, "#progress-table")
-        assert "Empathy" in table and "70" in table and "45" in table  # latest and average
+        assert "■ Empathy" in table and "70" in table and "45" in table  # latest and average
 
 
 def review_app(tmp_path: Path, record: SessionRecord, size_lang: str = "en") -> CallsimApp:
@@ -153,10 +159,10 @@ async def assert_review_shows(
         assert isinstance(app.screen, SessionScreen)
         headline = shown(app, "#headline")
         assert f"Overall {card.overall}/100" in headline
-        assert app.t("score.readiness." + card.readiness) in headline
+        assert app.t("readiness." + card.readiness) in headline
         dimensions = shown(app, "#dimensions").splitlines()
         for name, line in zip(DIMENSIONS, dimensions, strict=True):
-            assert line.startswith(app.t("score.dim." + name))
+            assert line.startswith(app.t("dimension." + name))
             assert line.rstrip().endswith(f" {card.dimensions[name].score}")
         transcript = shown(app, "#score-transcript")
         for turn in record.turns:

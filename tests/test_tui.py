@@ -16,7 +16,7 @@ from simulator.llm.base import BackendError
 from simulator.llm.fake import FakeBackend
 from simulator.store import Store
 from simulator.tui.app import CallsimApp
-from simulator.tui.i18n import UI_LANGS, keys, t
+from simulator.tui.i18n import UI_LANGS, keys, t, t_list
 from simulator.tui.screens.briefing import BriefingScreen
 from simulator.tui.screens.call import CallScreen
 from simulator.tui.screens.home import HomeScreen
@@ -82,7 +82,34 @@ def shown(app: CallsimApp, selector: str) -> str:
 def test_every_interface_string_has_both_languages() -> None:
     for key in keys():
         for lang in UI_LANGS:
-            assert t(key, lang) if key not in ("guide", "help.body") else True
+            assert t_list(key, lang)
+
+
+def test_domain_words_come_from_the_one_vocabulary_file() -> None:
+    from simulator.export.labels import Labels, label_keys
+    from simulator.vocabulary import table, term
+
+    shared = set(table())
+    assert not shared & set(keys()), "named in vocabulary.yaml and again in strings.yaml"
+    assert not shared & set(label_keys()), "named in vocabulary.yaml and again in labels.yaml"
+    for lang in UI_LANGS:
+        for key in shared:
+            assert t(key, lang) == Labels(lang)(key) == term(key, lang)
+    assert t("dimension.empathy", "ru") == Labels("ru")("dimension.empathy") == "Сочувствие"
+
+
+def test_the_domain_vocabulary_does_not_import_textual() -> None:
+    code = (
+        "import sys, simulator.vocabulary, simulator.export.labels; print('textual' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_help_has_no_literal_backticks() -> None:
+    for lang in UI_LANGS:
+        for key in ("help.body", "help.persona_dirs", "guide"):
+            assert not any("`" in line for line in t_list(key, lang)), (key, lang)
 
 
 async def test_home_lists_personas_with_difficulty_and_invalid_file(tmp_path: Path) -> None:
@@ -168,7 +195,7 @@ async def test_hang_up_is_shown_and_leads_to_scorecard(tmp_path: Path) -> None:
         await say(app, pilot, "You people believe anything the TV says.")
         lines = transcript_texts(app)
         assert lines[-2] == "Get lost. That's it."
-        assert "An angry man hung up." in lines[-1]
+        assert "The respondent hung up." in lines[-1] and "angry" not in lines[-1]
         assert app.screen.query_one("#say", Input).disabled
         assert "call is over" in shown(app, "#status")
         await pilot.press("enter")
@@ -258,7 +285,8 @@ async def test_russian_call_and_interface(tmp_path: Path) -> None:
         await open_persona(app, pilot, "calm-neighbour")
         await say(app, pilot, "Что вас в этом больше всего тревожит?")
         lines = app.screen.query_one(Transcript).lines()
-        assert lines[0].text == "Алло?" and lines[0].speaker == "Сосед Иван"
+        # A role word, not the persona's display name.
+        assert lines[0].text == "Алло?" and lines[0].speaker == "Собеседник"
         assert lines[1].code_labels == [("open_question", "открытый вопрос")]
 
 

@@ -34,7 +34,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Export the session to stdout or to the output file."""
+    from simulator.codes import Lang
+    from simulator.config import Settings, data_dir
     from simulator.export import SUFFIX_FORMATS, export_session
+    from simulator.export.labels import Labels
     from simulator.store import Store
 
     fmt = args.format
@@ -46,14 +49,26 @@ def run(args: argparse.Namespace) -> int:
         record = store.load(args.id)
     finally:
         store.close()
-    text = export_session(record, fmt)
+    text = export_session(record, fmt, _persona_name(args, record.persona, record.lang))
     if args.output is None or args.output == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
         return 0
     write_atomically(Path(args.output), text)
-    print(f"wrote {args.output}", file=sys.stderr)
+    ui_lang: Lang = "ru" if Settings.load(data_dir(args.data_dir)).ui_lang == "ru" else "en"
+    print(Labels(ui_lang)("wrote", path=args.output), file=sys.stderr)
     return 0
+
+
+def _persona_name(args: argparse.Namespace, persona_id: str, lang: str) -> str | None:
+    """The persona's name in `lang`, or None when no valid persona file has that id."""
+    from simulator.cli.common import personas_dirs
+    from simulator.persona_loader import load_personas
+
+    for entry in load_personas(personas_dirs(args)):
+        if entry.id == persona_id and entry.persona is not None:
+            return entry.persona.name.get("ru" if lang == "ru" else "en")
+    return None
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -17,12 +17,20 @@ def register(sub: argparse._SubParsersAction) -> None:
         "but do not count towards `callsim progress`.",
     )
     p.add_argument("--json", action="store_true", help="one JSON array of sessions")
+    p.add_argument(
+        "--lang",
+        choices=["ru", "en"],
+        help="language of the table (default: the app's interface language)",
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Print the history."""
     from simulator.cli.common import personas_dirs
+    from simulator.codes import Lang
+    from simulator.config import Settings, data_dir
+    from simulator.export.labels import Labels
     from simulator.persona_loader import load_personas
     from simulator.progress import assess, load_calls
     from simulator.scoring.rubric import load_rubric
@@ -54,22 +62,39 @@ def run(args: argparse.Namespace) -> int:
         ]
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
-    if not rows:
-        print("No sessions yet. Start one with `callsim` or `callsim play`.")
-        return 0
-    print(
-        f"{'id':12}  {'started':16}  {'respondent':28} {'lang':4} {'mode':10} {'score':>5}  "
-        f"{'readiness':9}  ended"
+    lang: Lang = args.lang or (
+        "ru" if Settings.load(data_dir(args.data_dir)).ui_lang == "ru" else "en"
     )
+    words = Labels(lang)
+    if not rows:
+        print(words("history.empty"))
+        return 0
+    header = [
+        words(f"history.{c}") for c in ("id", "started", "respondent", "call", "score", "readiness")
+    ] + [words("history.ended")]
+    table = [header]
     for r in rows:
-        score = "" if r.overall is None else str(r.overall)
-        shown = name(r.persona, r.lang)
-        respondent = f"{r.persona} ({shown})" if shown else r.persona
-        ended = r.ended_by or "unfinished"
+        ended = words.ended_by(r.ended_by)
         if calls[r.id].hard_fails:
-            ended += "; hard fail: " + ", ".join(calls[r.id].hard_fails)
-        print(
-            f"{r.id[:12]:12}  {r.started_at[:16].replace('T', ' '):16}  {respondent[:28]:28} "
-            f"{r.lang:4} {r.mode:10} {score:>5}  {r.readiness or '':9}  {ended}"
+            codes = ", ".join(words(f"code.{c}") for c in calls[r.id].hard_fails)
+            ended += "; " + words("history.hard_fail", codes=codes)
+        table.append(
+            [
+                r.id[:12],
+                words.date(r.started_at),
+                name(r.persona, lang) or r.persona,
+                f"{words(f'lang.{r.lang}')}, {words(f'mode.{r.mode}')}",
+                "" if r.overall is None else str(r.overall),
+                words(f"readiness.{r.readiness}") if r.readiness else "",
+                ended,
+            ]
         )
+    # Columns as wide as their widest value: nothing is cut (a long name widens its column).
+    widths = [max(len(row[i]) for row in table) for i in range(len(header) - 1)]
+    for row in table:
+        cells = [
+            cell.rjust(width) if i == 4 else cell.ljust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=False))
+        ]
+        print("  ".join([*cells, row[-1]]).rstrip())
     return 0

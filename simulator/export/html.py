@@ -15,20 +15,23 @@ from html import escape
 from simulator.codes import NEGATIVE_CODES, POSITIVE_CODES, Code
 from simulator.export.labels import Labels, LabelsError
 from simulator.export.style import STYLESHEET
+from simulator.persona import MOODS
 from simulator.scoring.model import DIMENSIONS, Scorecard
 from simulator.session import SessionRecord, Turn
+from simulator.vocabulary import VocabularyError, volunteer_turn_number
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
 
-def render_html(record: SessionRecord) -> str:
-    """The whole session as an HTML document in the session's language."""
+def render_html(record: SessionRecord, persona_name: str | None = None) -> str:
+    """The whole session as an HTML document in the session's language, titled with the
+    persona's name (its id when `persona_name` is not given)."""
     t = Labels(record.lang)
-    title = t("title", persona=record.persona)
+    title = persona_name or record.persona
     body = "\n".join(
         [
-            _header(record, t),
-            _scorecard(record.scorecard, t),
+            _header(record, t, title),
+            _scorecard(record, t),
             _transcript(record, t),
             f"<footer>{_e(t('generated'))} · {_e(record.id)}</footer>",
         ]
@@ -47,7 +50,7 @@ def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def _header(record: SessionRecord, t: Labels) -> str:
+def _header(record: SessionRecord, t: Labels, title: str) -> str:
     facts = [
         (t("language"), t(f"lang.{record.lang}")),
         (t("mode"), t(f"mode.{record.mode}")),
@@ -58,12 +61,13 @@ def _header(record: SessionRecord, t: Labels) -> str:
     items = "".join(f"<div><dt>{_e(name)}</dt><dd>{_e(value)}</dd></div>" for name, value in facts)
     return (
         '<header><p class="kicker">callsim</p>'
-        f"<h1>{_e(t('title', persona=record.persona))}</h1>"
+        f"<h1>{_e(title)}</h1>"
         f'<dl class="facts">{items}</dl></header>'
     )
 
 
-def _scorecard(scorecard: Scorecard | None, t: Labels) -> str:
+def _scorecard(record: SessionRecord, t: Labels) -> str:
+    scorecard = record.scorecard
     if scorecard is None:
         return (
             f'<section class="scorecard"><h2>{_e(t("scorecard"))}</h2>'
@@ -81,8 +85,8 @@ def _scorecard(scorecard: Scorecard | None, t: Labels) -> str:
     )
     return (
         f'<section class="scorecard"><h2>{_e(t("scorecard"))}</h2>{summary}'
-        f"{_dimensions(scorecard, t)}{_hard_fails(scorecard, t)}{_metrics(scorecard, t)}"
-        f"{_suggestions(scorecard, t)}</section>"
+        f"{_dimensions(record, scorecard, t)}{_hard_fails(record, scorecard, t)}"
+        f"{_metrics(scorecard, t)}{_suggestions(record, scorecard, t)}</section>"
     )
 
 
@@ -95,7 +99,7 @@ def _outcome(scorecard: Scorecard, t: Labels) -> str:
     )
 
 
-def _dimensions(scorecard: Scorecard, t: Labels) -> str:
+def _dimensions(record: SessionRecord, scorecard: Scorecard, t: Labels) -> str:
     rows = []
     for name in DIMENSIONS:
         dimension = scorecard.dimensions.get(name)
@@ -104,7 +108,8 @@ def _dimensions(scorecard: Scorecard, t: Labels) -> str:
         score = max(0, min(100, dimension.score))
         level = "high" if score >= 70 else "mid" if score >= 40 else "low"
         quotes = "".join(
-            f'<li><span class="turn-ref">{_e(t("turn", n=q.turn))}</span> «{_e(q.quote)}»</li>'
+            f'<li><span class="turn-ref">{_e(t.turn(record.turns, q.turn))}</span> '
+            f"«{_e(q.quote)}»</li>"
             for q in dimension.evidence
         )
         rows.append(
@@ -117,13 +122,13 @@ def _dimensions(scorecard: Scorecard, t: Labels) -> str:
     return f'<h3>{_e(t("dimensions"))}</h3><div class="dimensions">{"".join(rows)}</div>'
 
 
-def _hard_fails(scorecard: Scorecard, t: Labels) -> str:
+def _hard_fails(record: SessionRecord, scorecard: Scorecard, t: Labels) -> str:
     if not scorecard.hard_fails:
         return (
             f'<h3>{_e(t("hard_fails"))}</h3><p class="no-hard-fails">{_e(t("no_hard_fails"))}</p>'
         )
     items = "".join(
-        f'<li><span class="turn-ref">{_e(t("turn", n=fail.turn))}</span> '
+        f'<li><span class="turn-ref">{_e(t.turn(record.turns, fail.turn))}</span> '
         f"{_chip(fail.code, t)} «{_e(fail.quote)}»</li>"
         for fail in scorecard.hard_fails
     )
@@ -148,12 +153,12 @@ def _metrics(scorecard: Scorecard, t: Labels) -> str:
     return f'<h3>{_e(t("metrics"))}</h3><div class="metrics">{cells}</div>'
 
 
-def _suggestions(scorecard: Scorecard, t: Labels) -> str:
+def _suggestions(record: SessionRecord, scorecard: Scorecard, t: Labels) -> str:
     if not scorecard.suggestions:
         return f'<h3>{_e(t("suggestions"))}</h3><p class="muted">{_e(t("no_suggestions"))}</p>'
     items = "".join(
         f'<li class="suggestion"><p class="quote"><span class="turn-ref">'
-        f"{_e(t('turn', n=s.turn))}</span> «{_e(s.quote)}»</p>"
+        f"{_e(t.turn(record.turns, s.turn))}</span> «{_e(s.quote)}»</p>"
         f'<p><span class="why-label">{_e(t("why"))}:</span> {_e(s.why)}</p>'
         f'<p class="try"><span class="try-label">{_e(t("try_instead"))}:</span> '
         f"{_e(s.try_instead)}</p></li>"
@@ -166,14 +171,18 @@ def _transcript(record: SessionRecord, t: Labels) -> str:
     if not record.turns:
         turns = f'<p class="muted">{_e(t("no_turns"))}</p>'
     else:
-        turns = "\n".join(_turn(index, turn, t) for index, turn in enumerate(record.turns))
+        turns = "\n".join(
+            _turn(index, turn, record.turns, t) for index, turn in enumerate(record.turns)
+        )
     return f'<section class="transcript"><h2>{_e(t("transcript"))}</h2>\n{turns}\n</section>'
 
 
-def _turn(index: int, turn: Turn, t: Labels) -> str:
+def _turn(index: int, turn: Turn, turns: Sequence[Turn], t: Labels) -> str:
     speaker = turn.speaker
+    number = ""
     if speaker == "volunteer":
-        text = highlight_evidence(turn.text, turn.evidence or {})
+        number = str(volunteer_turn_number(turns, index))
+        text = highlight_evidence(turn.text, turn.evidence or {}, t)
         chips = "".join(_chip(code, t) for code in turn.codes or [])
         meta = f'<div class="chips">{chips or _e(t("no_codes"))}</div>'
     else:
@@ -181,7 +190,7 @@ def _turn(index: int, turn: Turn, t: Labels) -> str:
         meta = _respondent_meta(turn, t)
     return (
         f'<div class="turn {speaker}" id="turn-{index}"><div class="who">'
-        f'<span class="turn-index">{index}</span> {_e(t(f"speaker.{speaker}"))}</div>'
+        f'<span class="turn-index">{number}</span> {_e(t(f"speaker.{speaker}"))}</div>'
         f'<div class="bubble"><p class="text">{text}</p>{meta}</div></div>'
     )
 
@@ -197,7 +206,8 @@ def _respondent_meta(turn: Turn, t: Labels) -> str:
                 f"</span> {value:.2f}</span>"
             )
     if turn.mood:
-        parts.append(f'<span class="mood">{_e(t("mood"))}: {_e(turn.mood)}</span>')
+        mood = t(f"mood.{turn.mood}") if turn.mood in MOODS else turn.mood
+        parts.append(f'<span class="mood">{_e(t("mood_label"))}: {_e(mood)}</span>')
     if turn.source and turn.source != "model":
         parts.append(f'<span class="source">{_e(t(f"source.{turn.source}"))}</span>')
     return f'<div class="state">{"".join(parts)}</div>' if parts else ""
@@ -211,12 +221,21 @@ def _polarity(code: str) -> str:
     return "neutral"
 
 
-def _chip(code: str, t: Labels) -> str:
+def _code_label(code: str, t: Labels | None) -> str:
+    if t is None:
+        return code
     try:
-        name = t(f"code.{code}")
-    except LabelsError:
-        name = code
-    return f'<span class="chip {_polarity(code)}" title="{_e(code)}">{_e(name)}</span>'
+        return t(f"code.{code}")
+    except (LabelsError, VocabularyError):
+        return code
+
+
+def _chip(code: str, t: Labels) -> str:
+    name = _code_label(code, t)
+    polarity = _polarity(code)
+    return (
+        f'<span class="chip {polarity}" title="{_e(t(f"polarity.{polarity}"))}">{_e(name)}</span>'
+    )
 
 
 @dataclass
@@ -226,11 +245,15 @@ class _Span:
     codes: list[str]
 
 
-def highlight_evidence(text: str, evidence: Mapping[Code, Sequence[str]]) -> str:
+def highlight_evidence(
+    text: str, evidence: Mapping[Code, Sequence[str]], t: Labels | None = None
+) -> str:
     """`text` HTML-escaped, with each evidence span that occurs in it wrapped in `<mark>`.
 
-    Overlapping spans merge into one mark that names all their codes; a span that is not a
-    substring of the text (the coder may normalise it) is left out.
+    Overlapping spans merge into one mark that names all their codes (in `t`'s language, raw
+    without `t`); a span that is not a substring of the text (the coder may normalise it) is
+    left out. A mark is negative when any of its codes is warned against, positive when any is
+    encouraged, else neutral (a closed question is neither).
     """
     found: list[_Span] = []
     folded = text.casefold() if len(text.casefold()) == len(text) else None
@@ -254,10 +277,16 @@ def highlight_evidence(text: str, evidence: Mapping[Code, Sequence[str]]) -> str
     out: list[str] = []
     cursor = 0
     for mark in merged:
-        polarity = "negative" if any(c in NEGATIVE_CODES for c in mark.codes) else "positive"
+        if any(c in NEGATIVE_CODES for c in mark.codes):
+            polarity = "negative"
+        elif any(c in POSITIVE_CODES for c in mark.codes):
+            polarity = "positive"
+        else:
+            polarity = "neutral"
+        names = [_code_label(c, t) for c in mark.codes]
         out.append(_e(text[cursor : mark.start]))
         out.append(
-            f'<mark class="{polarity}" title="{_e(", ".join(mark.codes))}">'
+            f'<mark class="{polarity}" title="{_e(", ".join(names))}">'
             f"{_e(text[mark.start : mark.end])}</mark>"
         )
         cursor = mark.end

@@ -31,20 +31,24 @@ def escape_inline(text: str) -> str:
     )
 
 
-def render_markdown(record: SessionRecord) -> str:
-    """The whole session as a Markdown document in the session's language."""
+def render_markdown(record: SessionRecord, persona_name: str | None = None) -> str:
+    """The whole session as a Markdown document in the session's language, titled with the
+    persona's name (its id when `persona_name` is not given)."""
     labels = Labels(record.lang)
     parts = [
-        _header(record, labels),
+        _header(record, labels, persona_name or record.persona),
         _transcript(record, labels),
-        _scorecard(record.scorecard, labels),
+        _scorecard(record, labels),
     ]
     return "\n\n".join(parts).rstrip() + "\n"
 
 
-def _header(record: SessionRecord, t: Labels) -> str:
+def _header(record: SessionRecord, t: Labels, name: str) -> str:
+    persona = escape_inline(name)
+    if name != record.persona:
+        persona += f" (`{record.persona}`)" if "`" not in record.persona else ""
     rows = [
-        (t("persona"), escape_inline(record.persona)),
+        (t("persona"), persona),
         (t("language"), t(f"lang.{record.lang}")),
         (t("mode"), t(f"mode.{record.mode}")),
         (t("date"), escape_inline(t.date(record.started_at))),
@@ -52,7 +56,7 @@ def _header(record: SessionRecord, t: Labels) -> str:
         (t("model"), escape_inline(record.model) if record.model else "—"),
         (t("session"), f"`{record.id}`" if "`" not in record.id else escape_inline(record.id)),
     ]
-    lines = [f"# {escape_inline(t('title', persona=record.persona))}", "", "| | |", "|---|---|"]
+    lines = [f"# {escape_inline(name)}", "", "| | |", "|---|---|"]
     lines += [f"| {name} | {value} |" for name, value in rows]
     return "\n".join(lines)
 
@@ -61,17 +65,23 @@ def _transcript(record: SessionRecord, t: Labels) -> str:
     lines = [f"## {t('transcript')}", ""]
     if not record.turns:
         lines.append(t("no_turns"))
-    for index, turn in enumerate(record.turns):
-        lines.append(_turn(index, turn, t))
+    number = 0
+    for turn in record.turns:
+        number += turn.speaker == "volunteer"
+        lines.append(_turn(number, turn, t))
         lines.append("")
     return "\n".join(lines).rstrip()
 
 
-def _turn(index: int, turn: Turn, t: Labels) -> str:
+def _turn(number: int, turn: Turn, t: Labels) -> str:
+    """One line of the transcript; volunteer turns carry the number the volunteer counts."""
     speaker = t(f"speaker.{turn.speaker}")
-    line = f"**{index} · {speaker}:** {escape_inline(turn.text)}"
     if turn.speaker == "volunteer":
-        codes = ", ".join(f"`{code}`" for code in turn.codes or [])
+        line = f"**{number} · {speaker}:** {escape_inline(turn.text)}"
+    else:
+        line = f"**{speaker}:** {escape_inline(turn.text)}"
+    if turn.speaker == "volunteer":
+        codes = ", ".join(t(f"code.{code}") for code in turn.codes or [])
         line += f"  \n*{t('codes')}: {codes or t('no_codes')}*"
     elif turn.state is not None:
         line += f"  \n*{_state(turn.state, t)}*"
@@ -85,7 +95,9 @@ def _state(state: RespondentState, t: Labels) -> str:
     )
 
 
-def _scorecard(scorecard: Scorecard | None, t: Labels) -> str:
+def _scorecard(record: SessionRecord, t: Labels) -> str:
+    scorecard: Scorecard | None = record.scorecard
+    turns = record.turns
     lines = [f"## {t('scorecard')}", ""]
     if scorecard is None:
         lines.append(t("not_scored"))
@@ -104,7 +116,7 @@ def _scorecard(scorecard: Scorecard | None, t: Labels) -> str:
         if dimension is None:
             continue
         evidence = "<br>".join(
-            f"{t('turn', n=q.turn)}: «{escape_inline(q.quote)}»" for q in dimension.evidence
+            f"{t.turn(turns, q.turn)}: «{escape_inline(q.quote)}»" for q in dimension.evidence
         )
         lines.append(
             f"| {t(f'dimension.{name}')} | {dimension.score} | `{_bar(dimension.score)}` | "
@@ -115,7 +127,8 @@ def _scorecard(scorecard: Scorecard | None, t: Labels) -> str:
         lines.append(t("no_hard_fails"))
     for fail in scorecard.hard_fails:
         lines.append(
-            f"- {t('turn', n=fail.turn)} · `{_code_name(fail.code)}`: «{escape_inline(fail.quote)}»"
+            f"- {t.turn(turns, fail.turn)} · {t(f'code.{fail.code}')}: "
+            f"«{escape_inline(fail.quote)}»"
         )
     metrics = scorecard.metrics
     ratio = metrics.reflection_to_question
@@ -140,15 +153,11 @@ def _scorecard(scorecard: Scorecard | None, t: Labels) -> str:
         lines.append(t("no_suggestions"))
     for number, suggestion in enumerate(scorecard.suggestions, start=1):
         lines += [
-            f"{number}. **{t('turn', n=suggestion.turn)}:** «{escape_inline(suggestion.quote)}»",
+            f"{number}. **{t.turn(turns, suggestion.turn)}:** «{escape_inline(suggestion.quote)}»",
             f"   - *{t('why')}:* {escape_inline(suggestion.why)}",
             f"   - *{t('try_instead')}:* {escape_inline(suggestion.try_instead)}",
         ]
     return "\n".join(lines)
-
-
-def _code_name(code: str) -> str:
-    return code.replace("`", "")
 
 
 def _bar(score: int) -> str:

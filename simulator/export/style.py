@@ -91,6 +91,7 @@ h3 { font-size: 15px; margin: 20px 0 8px; text-transform: uppercase; letter-spac
 mark { border-radius: 3px; padding: 0 2px; color: inherit; }
 mark.positive { background: #c8ecd4; }
 mark.negative { background: #f7c9c4; }
+mark.neutral { background: #e6e6e6; }
 .state { margin-top: 6px; display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 12px;
   color: var(--muted); }
 .gauge { white-space: nowrap; }

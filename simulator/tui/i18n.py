@@ -1,4 +1,6 @@
-"""Interface strings in Russian and English, read from `strings.yaml` beside this module."""
+"""Interface strings in Russian and English, read from `strings.yaml` beside this module; the
+domain's words (codes, dimensions, readiness, modes, languages, moods) come from
+`simulator/vocabulary.yaml`, shared with the command line and the exports."""
 
 from __future__ import annotations
 
@@ -6,6 +8,8 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
+from simulator.vocabulary import table as vocabulary
+from simulator.vocabulary import term
 from simulator.yaml_data import load_yaml
 
 UiLang = Literal["ru", "en"]
@@ -33,8 +37,13 @@ def keys() -> list[str]:
 
 
 def t(key: str, lang: str, **values: object) -> str:
-    """The string `key` in `lang` (English when `lang` is unknown), with `values` filled in."""
-    entry = _table()[key]
+    """The string `key` in `lang` (English when `lang` is unknown), with `values` filled in.
+    Keys not in `strings.yaml` are looked up in the shared vocabulary."""
+    entry = _table().get(key)
+    if entry is None:
+        if key in vocabulary():
+            return term(key, lang)
+        raise KeyError(key)
     text = entry.get(lang, entry["en"])
     if not isinstance(text, str):
         raise StringsError(f"strings.yaml: {key} is a list; use t_list")

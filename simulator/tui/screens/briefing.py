@@ -39,11 +39,12 @@ class BriefingScreen(Screen[None]):
         """Who, what you know, the guide."""
         app, p = self.callsim, self.persona
         lang = app.ui_lang
+        # Not the persona's name: a caller dialling a random number does not know it.
         who = Text(
             app.t(
                 "briefing.who",
-                name=p.name.get(lang),
-                age=p.age,
+                who=app.t("briefing.who." + (p.gender or "unknown")),
+                age=_age(p.age, app.t_list("briefing.years")),
                 place=p.place.get(lang),
                 difficulty=app.t("difficulty." + p.difficulty),
             ),
@@ -85,3 +86,13 @@ class BriefingScreen(Screen[None]):
     def action_back(self) -> None:
         """Back to the respondents."""
         self.app.pop_screen()
+
+
+def _age(age: int, years: list[str]) -> str:
+    """`age` with the word for years in the right Russian form (1 год, 2 года, 5 лет); the
+    English list is empty words."""
+    from simulator.progress import plural_form
+
+    form = plural_form(age, "ru")
+    word = years[{"one": 0, "few": 1}.get(form, 2)]
+    return f"{age} {word}".strip()

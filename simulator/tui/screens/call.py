@@ -85,8 +85,9 @@ class CallScreen(Screen[None]):
 
     @property
     def respondent_name(self) -> str:
-        """How the respondent is labelled."""
-        return self.persona.name.get(self.callsim.ui_lang)
+        """How the respondent is labelled: a role word that agrees with their gender, never the
+        persona's display name (a caller dialling a random number does not know it)."""
+        return self.callsim.t("call.respondent." + (self.persona.gender or "unknown"))
 
     def compose(self) -> ComposeResult:
         """Transcript (with the mood meter beside it in practice), hint, status, input."""
@@ -106,8 +107,9 @@ class CallScreen(Screen[None]):
     def on_mount(self) -> None:
         """Connect to the model (in a worker, unless already connected)."""
         app = self.callsim
-        self.title = self.respondent_name
-        self.sub_title = f"{app.t('mode.' + app.settings.mode)} · {app.t('lang.' + app.call_lang)}"
+        mode = "practice" if self.practice else "assessment"
+        self.title = app.t("call.title." + mode)
+        self.sub_title = app.t("lang." + app.call_lang)
         localize_bindings(self, app.ui_lang, LABELS)
         if app.backend is not None:
             self._begin(app.backend)
@@ -171,7 +173,11 @@ class CallScreen(Screen[None]):
         if call.awaiting_reply:
             self.action_retry()
             return
-        turn = call.say(text)
+        try:
+            turn = call.say(text)
+        except ValueError as exc:  # e.g. a turn over the length limit: say so, keep the text
+            self._status(_one_line(exc), error=True)
+            return
         event.input.value = ""
         self._show_volunteer(turn)
         self._show_state()
@@ -309,10 +315,14 @@ class CallScreen(Screen[None]):
         call = self.call
         if call is None or self.replying or not self.practice:
             return
+        taken_back = next((t.text for t in reversed(call.turns) if t.speaker == "volunteer"), "")
         if not call.undo():
             self.notify(self.callsim.t("call.nothing_to_undo"))
             return
         self.query_one(Transcript).remove_from(len(call.turns))
+        say = self.query_one("#say", Input)
+        say.value = taken_back  # back in the box, to edit and send again
+        say.cursor_position = len(taken_back)
         self._show_state()
         self.query_one("#coach", Static).update("")
         self._status(self.callsim.t("call.undone"))
@@ -344,7 +354,7 @@ class CallScreen(Screen[None]):
     def _call_over(self, ended_by: EndedBy) -> None:
         app = self.callsim
         notice = {
-            "hangup": app.t("call.hung_up", name=self.respondent_name),
+            "hangup": app.t("call.hung_up." + (self.persona.gender or "unknown")),
             "turn_limit": app.t("call.turn_limit"),
         }.get(ended_by, app.t("call.you_ended"))
         self.query_one(Transcript).add_turn("", f"— {notice} —", kind="notice")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
@@ -33,7 +34,7 @@ class HelpScreen(ModalScreen[None]):
             body.append(f"  ☐ {item}\n")
         body.append("\n" + app.t("help.persona_dirs") + "\n")
         for folder in app.persona_dirs:
-            body.append(f"  {folder}\n")
+            body.append(f"  {shown_path(folder)}\n")
         with VerticalScroll(id="help"):
             yield Static(app.t("help.title"), classes="section-title")
             yield Static(body)
@@ -41,3 +42,15 @@ class HelpScreen(ModalScreen[None]):
     async def action_dismiss(self, result: None = None) -> None:
         """Close the help."""
         self.dismiss(result)
+
+
+def shown_path(folder: Path) -> str:
+    """`folder` as short as it stays unambiguous: relative to the current folder when inside
+    it, with `~` for the home folder, else absolute."""
+    folder = folder.expanduser().resolve()
+    for base, prefix in ((Path.cwd(), ""), (Path.home(), "~/")):
+        try:
+            return prefix + str(folder.relative_to(base.resolve()))
+        except ValueError:
+            continue
+    return str(folder)

@@ -17,7 +17,11 @@ if TYPE_CHECKING:
     from simulator.persona import Persona
     from simulator.tui.app import CallsimApp
 
-COLUMNS = ("date", "respondent", "lang", "mode", "score", "readiness", "ended")
+COLUMNS = ("date", "call", "score", "readiness", "ended")
+"""Date over time; the respondent over the call's language and mode; score; readiness; who
+ended it. Two-line rows keep every column on screen at 80 columns, with nothing cut."""
+OTHER_COLUMNS_WIDTH = 50
+"""What the columns beside the call column take, with cell padding and the scrollbar."""
 
 
 class HistoryScreen(Screen[None]):
@@ -56,8 +60,11 @@ class HistoryScreen(Screen[None]):
             {"close": "key.back", "app.progress": "key.progress", "app.quit": "key.quit"},
         )
         table = self.query_one(DataTable)
+        # The call column takes what the others leave; its text wraps between words.
+        call_width = max(20, min(40, self.app.size.width - OTHER_COLUMNS_WIDTH))
         for column in COLUMNS:
-            table.add_column(app.t("history.col." + column), key=column)
+            width = call_width if column == "call" else None
+            table.add_column(app.t("history.col." + column), key=column, width=width)
         rows = app.store.list_sessions()
         for row in rows:
             persona = self.personas.get(row.persona)
@@ -67,15 +74,16 @@ class HistoryScreen(Screen[None]):
                 if row.readiness in READINESS_STYLE
                 else Text("")
             )
+            call = Text(name, style="bold")
+            call.append(f"\n{app.t('lang.' + row.lang)} · {app.t('mode.' + row.mode)}", "dim")
             table.add_row(
-                row.started_at[:16].replace("T", " "),
-                Text(name),
-                row.lang,
-                app.t("mode." + row.mode),
+                Text(row.started_at[:16].replace("T", "\n")),
+                call,
                 Text("" if row.overall is None else str(row.overall), justify="right"),
                 readiness,
-                app.t("review.ended." + (row.ended_by or "none")),
+                app.t("history.ended." + (row.ended_by or "none")),
                 key=row.id,
+                height=None,
             )
         empty = self.query_one("#history-empty", Static)
         empty.update(app.t("history.empty") if not rows else app.t("history.hint"))

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 
 LABELS = {
+    "choose": "key.choose",
     "toggle_call_lang": "key.call_lang",
     "toggle_ui_lang": "key.ui_lang",
     "toggle_mode": "key.mode",
@@ -34,13 +35,16 @@ class HomeScreen(Screen[None]):
     """The list of respondents and the call options."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("l", "toggle_call_lang", "Call language"),
-        Binding("i", "toggle_ui_lang", "Interface"),
-        Binding("m", "toggle_mode", "Mode"),
+        # The list handles Enter itself; this binding puts it in the footer.
+        Binding("enter", "choose", "Choose", key_display="Enter"),
+        # l, i and m are shown with their values on the options line above the footer.
+        Binding("l", "toggle_call_lang", "Call language", show=False),
+        Binding("i", "toggle_ui_lang", "Interface", show=False),
+        Binding("m", "toggle_mode", "Mode", show=False),
         Binding("s", "app.settings", "Settings"),
         Binding("h", "app.history", "History"),
         Binding("p", "app.progress", "Progress"),
-        Binding("q", "app.quit", "Quit", show=False),  # room for h and p; Help lists q
+        Binding("q", "app.quit", "Quit"),
     ]
 
     def __init__(self) -> None:
@@ -111,6 +115,14 @@ class HomeScreen(Screen[None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Enter on a persona opens its briefing."""
         entry = next((e for e in self.entries or [] if e.id == event.option.id), None)
+        if entry is not None and entry.persona is not None:
+            self.callsim.open_briefing(entry.persona)
+
+    def action_choose(self) -> None:
+        """Open the briefing of the highlighted respondent."""
+        plist = self.query_one(PersonaList)
+        option = plist.highlighted_option
+        entry = next((e for e in self.entries or [] if option and e.id == option.id), None)
         if entry is not None and entry.persona is not None:
             self.callsim.open_briefing(entry.persona)
 

@@ -13,7 +13,7 @@ from textual.widgets import Footer, Header, Static
 
 from simulator.scoring.model import DIMENSIONS
 from simulator.tui.bindings import localize_bindings
-from simulator.tui.widgets.progress_chart import ProgressChart
+from simulator.tui.widgets.progress_chart import LINE_COLORS, ProgressChart
 
 if TYPE_CHECKING:
     from simulator.progress import Progress
@@ -57,7 +57,7 @@ class ProgressScreen(Screen[None]):
             app.ui_lang,
             {"close": "key.back", "app.history": "key.history", "app.quit": "key.quit"},
         )
-        series = {app.t("score.dim." + d): self.progress.series(d) for d in DIMENSIONS}
+        series: dict[str, list[int]] = {d: self.progress.series(d) for d in DIMENSIONS}
         self.query_one(ProgressChart).show(series, app.t("progress.x_label"))
 
     def _verdict(self) -> Text:
@@ -65,7 +65,8 @@ class ProgressScreen(Screen[None]):
 
         lang = self.callsim.ui_lang
         ready = self.progress.ready
-        text = Text(verdict_line(self.progress, lang), "bold green" if ready else "bold red")
+        text = Text()
+        text.append(verdict_line(self.progress, lang), "bold green" if ready else "bold red")
         text.append("\n" + rule_line(self.progress.rule, lang), style="dim")
         if not ready:
             text.append("\n" + self.callsim.t("progress.missing"), style="bold")
@@ -74,16 +75,24 @@ class ProgressScreen(Screen[None]):
         return text
 
     def _table(self) -> Text:
+        """Each dimension's latest score and average; the coloured mark before each name is the
+        chart's legend (a legend inside the chart would cover its lines)."""
+        from simulator.progress import line
+
         app = self.callsim
-        labels = {d: app.t("score.dim." + d) for d in DIMENSIONS}
-        pad = max(len(label) for label in labels.values())
-        text = Text(f"{'':{pad}} {app.t('progress.latest'):>6} {app.t('progress.average'):>6}\n")
-        text.stylize("bold")
+        labels = {d: app.t("dimension." + d) for d in DIMENSIONS}
+        latest_head = line("table.latest", app.ui_lang)
+        average_head = line("table.average", app.ui_lang)
+        pad = max(len(label) for label in labels.values()) + 2
+        cols = (len(latest_head), len(average_head))
+        text = Text()
+        text.append(f"{'':{pad}} {latest_head} {average_head}\n", style="bold")
         for d in DIMENSIONS:
             latest, average = self.progress.latest(d), self.progress.average(d)
-            text.append(labels[d].ljust(pad) + " ")
-            text.append(f"{'—' if latest is None else latest:>6} ", style="bold")
-            text.append(f"{'—' if average is None else round(average):>6}\n")
+            text.append("■ ", style=f"bold {LINE_COLORS[d]}")
+            text.append(labels[d].ljust(pad - 2) + " ")
+            text.append(f"{'—' if latest is None else latest:>{cols[0]}} ", style="bold")
+            text.append(f"{'—' if average is None else round(average):>{cols[1]}}\n")
         text.append("\n" + app.t("progress.calls", n=len(self.progress.scored)), style="dim")
         return text
 

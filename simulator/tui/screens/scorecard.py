@@ -17,6 +17,7 @@ from simulator.scoring.model import DIMENSIONS
 from simulator.tui.bindings import localize_bindings
 from simulator.tui.widgets.bar import bar_text, level_style
 from simulator.tui.widgets.turn_line import codes_text, literal
+from simulator.vocabulary import volunteer_turn_number
 
 if TYPE_CHECKING:
     from simulator.persona import Persona
@@ -98,14 +99,31 @@ class ScorecardScreen(Screen[None]):
 
     # -- sections --------------------------------------------------------------------------
 
+    @property
+    def gender(self) -> str:
+        """The respondent's grammatical gender, `unknown` for a reviewed call whose persona is
+        not on this machine."""
+        return getattr(self.persona, "gender", None) or "unknown"
+
+    def turn_label(self, index: int) -> str:
+        """The turn at `index` (into all turns, as in the SPEC JSON) as the volunteer counts it:
+        "Your turn 3"; a respondent line as the reply to one."""
+        turns = self.record.turns
+        number = volunteer_turn_number(turns, index)
+        if 0 <= index < len(turns) and turns[index].speaker == "volunteer":
+            return self.callsim.t("score.turn", turn=number)
+        if number:
+            return self.callsim.t("score.reply_to", turn=number)
+        return self.callsim.t("score.greeting")
+
     def _headline(self) -> Text:
         app, card = self.callsim, self.scorecard
         text = Text(app.t("score.overall", overall=card.overall), style="bold")
         text.append("  ")
-        text.append(app.t("score.readiness." + card.readiness), READINESS_STYLE[card.readiness])
+        text.append(app.t("readiness." + card.readiness), READINESS_STYLE[card.readiness])
         text.append("\n")
         outcome = "score.outcome.hung_up" if card.outcome.hung_up else "score.outcome.stayed"
-        text.append(app.t(outcome) + " ")
+        text.append(app.t(f"{outcome}.{self.gender}") + " ")
         text.append(
             app.t("score.outcome.openness", value=f"{card.outcome.final_openness:.2f}"),
             style="dim",
@@ -115,7 +133,7 @@ class ScorecardScreen(Screen[None]):
     def _hard_fails(self) -> Text:
         text = Text()
         for fail in self.scorecard.hard_fails:
-            text.append(self.callsim.t("score.turn", turn=fail.turn) + " ", style="bold red")
+            text.append(self.turn_label(fail.turn) + " ", style="bold red")
             text.append(f"‹{self.callsim.t('code.' + fail.code)}› ", style="red")
             text.append(f"«{literal(fail.quote)}»\n")
         text.rstrip()
@@ -123,7 +141,7 @@ class ScorecardScreen(Screen[None]):
 
     def _dimensions(self) -> Text:
         app = self.callsim
-        labels = {d: app.t("score.dim." + d) for d in DIMENSIONS}
+        labels = {d: app.t("dimension." + d) for d in DIMENSIONS}
         pad = max(len(label) for label in labels.values())
         text = Text()
         for dim in DIMENSIONS:
@@ -159,7 +177,7 @@ class ScorecardScreen(Screen[None]):
             return Text(app.t("score.none"), style="dim")
         text = Text()
         for s in self.scorecard.suggestions:
-            text.append(app.t("score.turn", turn=s.turn) + ": ", style="bold")
+            text.append(self.turn_label(s.turn) + ": ", style="bold")
             text.append(f"«{literal(s.quote)}»\n", style="italic")
             text.append(f"  {app.t('score.why')}: ", style="bold yellow")
             text.append(literal(s.why) + "\n")
@@ -170,12 +188,14 @@ class ScorecardScreen(Screen[None]):
 
     def _transcript(self) -> Text:
         app = self.callsim
-        name = self.persona.name.get(app.ui_lang)
+        name = app.t("call.respondent." + self.gender)
         text = Text()
-        for index, turn in enumerate(self.record.turns):
+        number = 0
+        for turn in self.record.turns:
             volunteer = turn.speaker == "volunteer"
+            number += volunteer
             speaker = app.t("call.you") if volunteer else name
-            text.append(f"{index:>2} ", style="dim")
+            text.append(f"{number:>2} " if volunteer else "   ", style="dim")
             text.append(f"{speaker}: ", style="bold cyan" if volunteer else "bold magenta")
             text.append(literal(turn.text) + "\n")
             if volunteer:

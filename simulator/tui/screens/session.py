@@ -13,7 +13,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header
+from textual.widgets import Footer, Header, Static
 
 from simulator.tui.bindings import localize_bindings
 from simulator.tui.screens.scorecard import ScorecardScreen
@@ -33,13 +33,17 @@ class Respondent:
     session may be unknown on this machine."""
 
     name: PersonaText
+    gender: str | None = None
+    """`female` or `male` (Russian words agree with it); None when the persona is unknown."""
 
 
 def respondent(persona_id: str, persona: Persona | None) -> Respondent:
-    """The respondent's name from `persona`, or the bare id when the persona is unknown."""
+    """The respondent's name and gender from `persona`, or the bare id when it is unknown."""
     from simulator.persona import Text as PersonaText
 
-    return Respondent(persona.name if persona else PersonaText(ru=persona_id, en=persona_id))
+    if persona is None:
+        return Respondent(PersonaText(ru=persona_id, en=persona_id))
+    return Respondent(persona.name, persona.gender)
 
 
 def with_scorecard(record: SessionRecord) -> SessionRecord:
@@ -82,15 +86,19 @@ class SessionScreen(ScorecardScreen, inherit_bindings=False):
         self.title = app.t(
             "review.title", name=self.persona.name.get(app.ui_lang), date=_date(record.started_at)
         )
-        ended = app.t("review.ended." + (record.ended_by or "none"))
-        self.sub_title = (
-            f"{app.t('mode.' + record.mode)} · {app.t('lang.' + record.lang)} · {ended}"
-        )
+        # How it ended closes the transcript (below); the header keeps to what fits 80 columns.
+        self.sub_title = f"{app.t('mode.' + record.mode)} · {app.t('lang.' + record.lang)}"
         localize_bindings(self, app.ui_lang, {"close": "key.back", "app.quit": "key.quit"})
         # `callsim review` opens here without Home, which otherwise relabels the app's keys.
         localize_bindings(app, app.ui_lang, {"help": "key.help", "quit": "key.quit"})
         self._fit(self.app.size.width)
         self.query_one("#review-card").focus()
+
+    def transcript_section(self) -> ComposeResult:
+        """The transcript, closed by how the call ended."""
+        yield from super().transcript_section()
+        ended = self.callsim.t("review.ended." + (self.record.ended_by or "none"))
+        yield Static(f"— {ended} —", id="review-ended", classes="hint")
 
     def on_resize(self, event: events.Resize) -> None:
         """Stack the panes in a narrow terminal."""

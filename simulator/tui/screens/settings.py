@@ -76,9 +76,13 @@ class SettingsScreen(Screen[None]):
             yield Input(s.base_url or "", id="url", placeholder="http://127.0.0.1:8080/v1")
             yield Label(app.t("settings.style"))
             with RadioSet(id="style"):
-                yield RadioButton("chat", id="chat", value=s.prompt_style == "chat")
                 yield RadioButton(
-                    "transcript", id="transcript", value=s.prompt_style == "transcript"
+                    app.t("settings.style.chat"), id="chat", value=s.prompt_style == "chat"
+                )
+                yield RadioButton(
+                    app.t("settings.style.transcript"),
+                    id="transcript",
+                    value=s.prompt_style == "transcript",
                 )
             yield Static(id="settings-result")
             with Horizontal(id="settings-buttons"):

@@ -26,7 +26,7 @@ class MoodMeter(Static):
             ("state.openness", state.openness, True),
             ("state.irritation", state.irritation, False),
         )
-        labels = [t(key, lang) for key, _, _ in rows]
+        labels = [t(key, lang).capitalize() for key, _, _ in rows]
         pad = max(len(label) for label in labels)
         text = Text()
         for label, (_, value, up_is_good) in zip(labels, rows, strict=True):

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from textual_plotext import PlotextPlot
+
+LINE_COLORS = {
+    "empathy": "magenta",
+    "human_life": "cyan",
+    "listening": "blue",
+    "respect": "green",
+    "safety": "yellow",
+}
+"""Each dimension's line colour (names both plotext and Rich know); the Progress table shows
+the same colour beside each name as the legend."""
 
 
 class ProgressChart(PlotextPlot):
@@ -16,16 +28,18 @@ class ProgressChart(PlotextPlot):
         super().__init__(id=id)
         self.series: dict[str, list[int]] = {}
 
-    def show(self, series: dict[str, list[int]], x_label: str) -> None:
-        """Draw `series` (legend label -> scores, oldest first) with `x_label` under the axis."""
-        self.series = series
+    def show(self, series: Mapping[str, list[int]], x_label: str) -> None:
+        """Draw `series` (dimension -> scores, oldest first) with `x_label` under the axis. No
+        legend inside the plot: it would hide lines; the table beside the chart is the legend."""
+        self.series = dict(series)
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
         longest = max((len(v) for v in series.values()), default=0)
-        for label, values in series.items():
+        for dimension, values in series.items():
             if values:
-                plt.plot(list(range(1, len(values) + 1)), values, label=label, marker="braille")
+                color = LINE_COLORS.get(dimension, "white")
+                plt.plot(list(range(1, len(values) + 1)), values, marker="braille", color=color)
         plt.ylim(0, 100)
         plt.yticks([0, 50, 100])
         if longest:
