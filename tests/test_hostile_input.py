@@ -688,3 +688,25 @@ def test_fuzzed_transcripts_are_a_record_or_one_line(lines: list[str], repeat: i
             assert "\n" not in str(exc)
         else:
             assert 0 < len(record.turns) <= MAX_SESSION_TURNS
+
+
+async def test_the_app_does_not_start_a_call_it_cannot_save(tmp_path: Path) -> None:
+    from textual.widgets import Input
+
+    from tests.test_tui import SIZE, make_app, open_persona, shown
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "history.sqlite3").write_bytes(b"GIF89a" + b"\0" * 5000)
+    app = make_app(data)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_persona(app, pilot, "calm-neighbour")
+        assert "not a callsim history database" in shown(app, "#status")
+        assert app.screen.query_one("#say", Input).disabled
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("h")  # History says the same in one line instead of failing
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HomeScreen"
+        assert any("not a callsim history" in str(n.message) for n in app._notifications)
+    assert (data / "history.sqlite3").read_bytes().startswith(b"GIF89a")
