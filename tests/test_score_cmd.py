@@ -36,10 +36,12 @@ def test_json_scorecard_has_the_spec_shape(tmp_path: Path) -> None:
     result = callsim(str(saved_record(tmp_path, "ru_confrontational.txt")), "--json")
     assert result.returncode == 0, result.stderr
     card = json.loads(result.stdout)
+    # SPEC section 5's fields, plus `blockers` (the turns that keep the call from "ready").
     assert set(card) == {
         "overall",
         "readiness",
         "hard_fails",
+        "blockers",
         "dimensions",
         "metrics",
         "outcome",

@@ -219,7 +219,12 @@ def test_permission_questions_are_not_missed_chances() -> None:
 
 def test_a_monologue_gets_a_suggestion() -> None:
     speech = " ".join(["I think that this war is a disaster for everyone."] * 8)
-    record = record_of(("r", "Hello?", None), ("v", speech, ["human_life"]))
+    record = record_of(
+        ("r", "Hello?", None),
+        ("v", "Hello, I'm Anna, calling from Riga. Do you have a minute?", ["autonomy"]),
+        ("r", "Yes?", None),
+        ("v", speech, ["human_life"]),
+    )
     suggestions = score_session(record).suggestions
     assert len(suggestions) == 1
     assert suggestions[0].quote.endswith("…")
@@ -238,7 +243,10 @@ def test_suggestions_are_capped_varied_and_deterministic() -> None:
     turns.append(("v", "Read the news, it is all there.", ["lecture"]))
     record = record_of(*turns)
     first = score_session(record).suggestions
-    assert len(first) == 5
+    # Two explanations of confrontation exist, so two confrontations are suggested, not six:
+    # a scorecard never repeats an explanation or a better line.
+    assert len(first) == 3
+    assert len({s.why for s in first}) == len({s.try_instead for s in first}) == 3
     assert sum(1 for s in first if s.turn == 13) == 1, "a lecture is not crowded out"
     assert first == score_session(record).suggestions
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import Any, cast
 
 from simulator.cli.common import read_text_file
+from simulator.codes import Lang
 from simulator.errors import UserError
 from simulator.limits import MAX_SESSION_BYTES, MAX_SESSION_TURNS, json_depth_problem, too_big
 from simulator.session import SessionRecord
@@ -25,6 +26,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("file", metavar="FILE", help="the record or transcript, or - for stdin")
     p.add_argument("--json", action="store_true", help="print the scorecard as JSON")
+    p.add_argument(
+        "--lang",
+        choices=["ru", "en"],
+        help="interface language of the report and of each suggestion's why (default: the "
+        "app's saved interface language, else the call's); better lines stay in the call's",
+    )
     p.set_defaults(func=run)
 
 
@@ -38,13 +45,26 @@ def run(args: argparse.Namespace) -> int:
     text = read_text_file(args.file, MAX_SESSION_BYTES, "a session record or transcript")
     record = read_session(text, source)
     rubric = load_rubric()
-    scorecard = score_session(record, rubric)
+    ui_lang = interface_lang(args, record.lang)
+    scorecard = score_session(record, rubric, ui_lang=ui_lang)
     if args.json:
         json.dump(scorecard.model_dump(mode="json"), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(format_report(record, scorecard, rubric))
+        sys.stdout.write(format_report(record, scorecard, rubric, lang=ui_lang))
     return 0
+
+
+def interface_lang(args: argparse.Namespace, call_lang: Lang) -> Lang:
+    """`--lang`, else the interface language saved by the app, else the call's language."""
+    from simulator.config import Settings, data_dir
+
+    if args.lang:
+        return cast("Lang", args.lang)
+    data = data_dir(getattr(args, "data_dir", None))
+    if Settings.path(data).is_file():
+        return "ru" if Settings.load(data).ui_lang == "ru" else "en"
+    return call_lang
 
 
 def read_session(text: str, source: str) -> SessionRecord:

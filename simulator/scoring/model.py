@@ -19,7 +19,17 @@ class Quote(BaseModel):
 
 
 class HardFail(BaseModel):
-    """A turn that fails the call whatever else went well (always `unsafe`)."""
+    """A turn that fails the call whatever else went well (`unsafe` on any turn; by default
+    also `guilt` on two turns or `confront` on three)."""
+
+    turn: int
+    code: str
+    quote: str
+
+
+class Blocker(BaseModel):
+    """A turn that keeps the call from `ready` whatever the score (`confront` or `guilt` by
+    default: the call guide says never to attack or blame the respondent)."""
 
     turn: int
     code: str
@@ -65,6 +75,8 @@ class Scorecard(BaseModel):
     overall: int = Field(ge=0, le=100)
     readiness: Readiness
     hard_fails: list[HardFail] = Field(default_factory=list)
+    blockers: list[Blocker] = Field(default_factory=list)
+    """Turns that keep the call from `ready` (the rubric's `readiness.blocked_by`)."""
     dimensions: dict[Dimension, DimensionScore]
     metrics: Metrics
     outcome: Outcome

@@ -23,6 +23,14 @@ _LABELS: dict[Lang, dict[str, str]] = {
         "respect": "Respect",
         "safety": "Safety",
         "hard_fails": "Hard fails",
+        "blockers": (
+            "Not ready for live calls while any turn attacks, mocks or blames the respondent "
+            "(the call guide: never scold, insult or shame), whatever the score"
+        ),
+        "unsafe_rank": (
+            "An unsafe turn is a hard fail: the call scores at most {cap} and ranks below "
+            "every call without one"
+        ),
         "turn": "turn",
         "metrics": "Metrics",
         "volunteer_turns": "volunteer turns",
@@ -55,6 +63,15 @@ _LABELS: dict[Lang, dict[str, str]] = {
         "respect": "Уважение",
         "safety": "Безопасность",
         "hard_fails": "Грубые ошибки",
+        "blockers": (
+            "Пока в звонке есть реплика с нападкой, насмешкой или обвинением, он не готов "
+            "к настоящим звонкам, каким бы ни был итог (в памятке: не ругать, не оскорблять, "
+            "не стыдить)"
+        ),
+        "unsafe_rank": (
+            "Опасная реплика — грубая ошибка: звонок получает не больше {cap} и стоит ниже "
+            "любого звонка без неё"
+        ),
         "turn": "реплика",
         "metrics": "Показатели",
         "volunteer_turns": "ваших реплик",
@@ -78,11 +95,19 @@ _LABELS: dict[Lang, dict[str, str]] = {
 
 
 def format_report(
-    record: SessionRecord, scorecard: Scorecard, rubric: Rubric, evidence_per_dimension: int = 2
+    record: SessionRecord,
+    scorecard: Scorecard,
+    rubric: Rubric,
+    evidence_per_dimension: int = 2,
+    *,
+    lang: Lang | None = None,
 ) -> str:
-    """The session's scorecard as text in the session's language: overall and readiness, a
-    bar per dimension with quoted evidence, hard fails, metrics, outcome and suggestions."""
-    t = _LABELS[record.lang]
+    """The session's scorecard as text in the interface language `lang` (default: the
+    session's): overall and readiness, why the call is not ready when a turn keeps it from
+    that, a bar per dimension with quoted evidence, hard fails, metrics, outcome and
+    suggestions. Quotes and better lines stay in the call's language."""
+    lang = lang or record.lang
+    t = _LABELS[lang]
     min_volunteer_turns = rubric.readiness.min_volunteer_turns
     lines = [
         f"{t['title']}: {record.persona} · {record.id}",
@@ -93,6 +118,10 @@ def format_report(
         lines.append(t["no_turns"])
     elif metrics.volunteer_turns < min_volunteer_turns:
         lines.append(t["too_short"])
+    if scorecard.blockers:
+        lines.append(f"{t['blockers']}:")
+        for blocker in scorecard.blockers:
+            lines.append(f"  {t['turn']} {blocker.turn} [{blocker.code}]: «{blocker.quote}»")
     lines.append("")
     width = max(len(t[name]) for name in DIMENSIONS)
     for name in DIMENSIONS:
@@ -102,6 +131,8 @@ def format_report(
             lines.append(f"{'':<{width}}    {t['turn']} {quote.turn}: «{quote.quote}»")
     if scorecard.hard_fails:
         lines += ["", f"{t['hard_fails']}:"]
+        if any(fail.code == "unsafe" for fail in scorecard.hard_fails):
+            lines.append("  " + t["unsafe_rank"].format(cap=rubric.unsafe_cap))
         for fail in scorecard.hard_fails:
             lines.append(f"  {t['turn']} {fail.turn} [{fail.code}]: «{fail.quote}»")
     ratio = metrics.reflection_to_question
@@ -114,7 +145,7 @@ def format_report(
         f"  {t['reflection_to_question']}: {t['none'] if ratio is None else f'{ratio:.2f}'}",
         f"  {t['volunteer_talk_share']}: {metrics.volunteer_talk_share:.0%}",
         "",
-        f"{t['outcome']}: {_outcome(record, scorecard, record.lang)}",
+        f"{t['outcome']}: {_outcome(record, scorecard, lang)}",
         "",
         f"{t['suggestions']}:",
     ]

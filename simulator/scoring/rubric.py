@@ -8,6 +8,7 @@ strictly; a mistake becomes one `UserError` line `PATH:LINE:COLUMN: field: messa
 from __future__ import annotations
 
 import os
+import re
 import string
 from functools import lru_cache
 from pathlib import Path
@@ -40,7 +41,11 @@ Issue = Literal[
 ISSUES: tuple[Issue, ...] = get_args(Issue)
 
 ECHO = "echo"
-"""The one placeholder a suggested line may use: a phrase from the respondent's last line."""
+"""Placeholder for a phrase from the respondent's last line (only when it is fit to quote)."""
+TOPIC = "topic"
+"""Placeholder for what the volunteer's own closed question was about, with its preposition
+("about your son", «о вашем сыне»)."""
+PLACEHOLDERS = (ECHO, TOPIC)
 
 
 class _Strict(BaseModel):
@@ -54,6 +59,9 @@ class CodePoints(_Strict):
     """Points for each volunteer turn with the code; negative lowers the score."""
     cap: int = Field(ge=0)
     """The most this code can move the dimension, in either direction."""
+    max_words: int | None = Field(default=None, ge=1)
+    """Count the code only on turns of at most this many words (a reflection is brief: one
+    buried in a long speech does not show listening); null counts every turn."""
 
 
 class RatioRule(_Strict):
@@ -82,6 +90,16 @@ class TalkShareRule(_Strict):
         return self
 
 
+class ShortTurnsRule(_Strict):
+    """Points for keeping turns short, so the respondent gets to talk."""
+
+    points: int = Field(ge=0, le=100)
+    """Points earned when every volunteer turn has at most `max_words` words (in proportion
+    to the share of turns that do)."""
+    max_words: int = Field(ge=1)
+    """A turn longer than this is a speech, not a conversational turn."""
+
+
 class DimensionRule(_Strict):
     """How one dimension is scored: a base plus code points and optional listening rules."""
 
@@ -93,6 +111,11 @@ class DimensionRule(_Strict):
     """Optional points for the reflection-to-question ratio."""
     talk_share: TalkShareRule | None = None
     """Optional points for a low volunteer share of words."""
+    short_turns: ShortTurnsRule | None = None
+    """Optional points for the share of volunteer turns that are short."""
+    code_shares: dict[Code, int] = Field(default_factory=dict)
+    """Points x the share of volunteer turns with the code (0..1): a habit weighs the same in
+    a short call and a long one. Negative points lower the score."""
 
 
 class Dimensions(_Strict):
@@ -129,6 +152,9 @@ class Weights(_Strict):
         return getattr(self, dimension)
 
 
+_BLOCKING: tuple[Code, ...] = ("confront", "guilt")
+
+
 class ReadinessRule(_Strict):
     """Thresholds on the overall score."""
 
@@ -138,6 +164,9 @@ class ReadinessRule(_Strict):
     """Overall score at or above which, with no hard fail, the volunteer is almost ready."""
     min_volunteer_turns: int = Field(default=3, ge=0)
     """A call with fewer volunteer turns is too short to judge: `not_yet`."""
+    blocked_by: list[Code] = Field(default_factory=lambda: list(_BLOCKING))
+    """Any volunteer turn with one of these codes keeps the call from `ready`, whatever the
+    score: the call guide says never to attack or blame the respondent."""
 
     @model_validator(mode="after")
     def _almost_below_ready(self) -> ReadinessRule:
@@ -220,6 +249,9 @@ class Rubric(_Strict):
     """Turns with a code that make the call a hard fail; `unsafe` is always 1."""
     hard_fail_cap: int = Field(ge=0, le=100)
     """The most the overall score can be when there is a hard fail."""
+    unsafe_cap: int = Field(default=10, ge=0, le=99)
+    """A call with an `unsafe` turn scores 0..unsafe_cap (its score scaled into that range);
+    every call without one scores above it, so an unsafe call always ranks below."""
     readiness: ReadinessRule
     evidence: EvidenceRule = Field(default_factory=EvidenceRule)
     suggestions: SuggestionRule
@@ -242,6 +274,12 @@ class Rubric(_Strict):
             raise ValueError("unsafe: must be 1 (one unsafe turn always fails the call)")
         return {"unsafe": 1, **hard_fail}
 
+    @model_validator(mode="after")
+    def _unsafe_ranks_below_other_hard_fails(self) -> Rubric:
+        if self.unsafe_cap >= self.hard_fail_cap:
+            raise ValueError("unsafe_cap: must be below hard_fail_cap")
+        return self
+
 
 class LangText(_Strict):
     """One text in both languages."""
@@ -251,6 +289,32 @@ class LangText(_Strict):
 
     def get(self, lang: Lang) -> str:
         """The text in `lang`."""
+        return self.ru if lang == "ru" else self.en
+
+
+class LangVariants(_Strict):
+    """One text, or several variants of it, in both languages (a single string is one variant).
+
+    A scorecard never shows the same text twice, so a second suggestion of the same kind uses
+    the next variant (and is dropped when there is none left)."""
+
+    ru: list[str] = Field(min_length=1)
+    en: list[str] = Field(min_length=1)
+
+    @field_validator("ru", "en", mode="before")
+    @classmethod
+    def _one_or_more(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("ru", "en")
+    @classmethod
+    def _not_empty(cls, texts: list[str]) -> list[str]:
+        if any(not text.strip() for text in texts):
+            raise ValueError("an empty text")
+        return texts
+
+    def get(self, lang: Lang) -> list[str]:
+        """The variants in `lang`."""
         return self.ru if lang == "ru" else self.en
 
 
@@ -264,10 +328,12 @@ class LangLines(_Strict):
     @classmethod
     def _usable_lines(cls, lines: list[str]) -> list[str]:
         for line in lines:
-            if _placeholders(line) - {ECHO}:
-                raise ValueError(f"unknown placeholder in {line!r}; only {{{ECHO}}} is filled")
-        if all(ECHO in _placeholders(line) for line in lines):
-            raise ValueError(f"needs at least one line without {{{ECHO}}}")
+            unknown = _placeholders(line) - set(PLACEHOLDERS)
+            if unknown:
+                known = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
+                raise ValueError(f"unknown placeholder in {line!r}; only {known} are filled")
+        if all(_placeholders(line) for line in lines):
+            raise ValueError("needs at least one line without a placeholder")
         return lines
 
     def get(self, lang: Lang) -> list[str]:
@@ -275,15 +341,42 @@ class LangLines(_Strict):
         return self.ru if lang == "ru" else self.en
 
 
+class LangPatterns(_Strict):
+    """Regular expressions in both languages, matched case-insensitively."""
+
+    ru: list[str] = Field(default_factory=list)
+    en: list[str] = Field(default_factory=list)
+
+    @field_validator("ru", "en")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from None
+        return patterns
+
+    def get(self, lang: Lang) -> list[re.Pattern[str]]:
+        """The compiled patterns for `lang`."""
+        return _compiled(tuple(self.ru if lang == "ru" else self.en))
+
+
+@lru_cache(maxsize=32)
+def _compiled(patterns: tuple[str, ...]) -> list[re.Pattern[str]]:
+    return [re.compile(pattern, re.IGNORECASE) for pattern in patterns]
+
+
 class IssueLines(_Strict):
     """Why an issue matters and what to say instead."""
 
-    why: LangText
+    why: LangVariants
     try_instead: LangLines
 
 
 class SuggestionLines(_Strict):
-    """The suggestion lines file (`suggestions.yaml`): one entry per issue."""
+    """The suggestion lines file (`suggestions.yaml`): one entry per issue, the lines that fit
+    the call's opening, and what asking permission sounds like."""
 
     unsafe: IssueLines
     guilt: IssueLines
@@ -292,6 +385,12 @@ class SuggestionLines(_Strict):
     missed_reflection: IssueLines
     monologue: IssueLines
     closed_question: IssueLines
+    opening: LangLines | None = None
+    """Better lines for a problem in the call's opening, before the respondent has said
+    anything to answer: introduce yourself and ask for a minute. Null: the issue's own lines."""
+    permission: LangPatterns = Field(default_factory=LangPatterns)
+    """What asking permission sounds like («Удобно сейчас пару минут?»): such a turn is never
+    suggested as a closed question or a missed reflection."""
 
     def get(self, issue: Issue) -> IssueLines:
         """The lines for `issue`."""

@@ -10,9 +10,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from simulator.codes import Code
+from simulator.codes import Code, Lang
 from simulator.scoring.model import (
     DIMENSIONS,
+    Blocker,
     Dimension,
     DimensionScore,
     HardFail,
@@ -28,11 +29,16 @@ from simulator.scoring.turns import VolunteerTurn, quote_turn, volunteer_turns, 
 from simulator.session import SessionRecord
 
 
-def score_session(record: SessionRecord, rubric: Rubric | None = None) -> Scorecard:
+def score_session(
+    record: SessionRecord, rubric: Rubric | None = None, *, ui_lang: Lang | None = None
+) -> Scorecard:
     """Score a session with `rubric` (default: `load_rubric()`, which honours CALLSIM_RUBRIC).
 
     Volunteer turns are scored by the codes they carry; a turn without codes counts as
     having none. A call with no volunteer turns scores 0 everywhere and is `not_yet`.
+    `ui_lang` is the volunteer's interface language: the suggestions explain themselves
+    (`why`) in it, while the better lines (`try_instead`) stay in the call's language.
+    Default: the call's language.
     """
     rubric = rubric or load_rubric()
     turns = volunteer_turns(record)
@@ -47,19 +53,40 @@ def score_session(record: SessionRecord, rubric: Rubric | None = None) -> Scorec
             outcome=outcome,
         )
     hard_fails = find_hard_fails(turns, rubric)
+    blockers = find_blockers(turns, rubric)
     dimensions = {name: score_dimension(name, turns, metrics, rubric) for name in DIMENSIONS}
-    overall = _weighted_overall(dimensions, rubric)
-    if hard_fails:
-        overall = min(overall, rubric.hard_fail_cap)
+    overall = overall_score(
+        _weighted_overall(dimensions, rubric),
+        unsafe=any(turn.has("unsafe") for turn in turns),
+        hard_fail=bool(hard_fails),
+        rubric=rubric,
+    )
     return Scorecard(
         overall=overall,
-        readiness=_readiness(overall, hard_fails, len(turns), rubric),
+        readiness=_readiness(overall, hard_fails, blockers, len(turns), rubric),
         hard_fails=hard_fails,
+        blockers=blockers,
         dimensions=dimensions,
         metrics=metrics,
         outcome=outcome,
-        suggestions=suggest(turns, record.lang, rubric, load_lines(rubric)),
+        suggestions=suggest(
+            turns, record.lang, rubric, load_lines(rubric), ui_lang=ui_lang or record.lang
+        ),
     )
+
+
+def overall_score(weighted: int, *, unsafe: bool, hard_fail: bool, rubric: Rubric) -> int:
+    """The overall score from the weighted mean of the dimensions.
+
+    A call with an `unsafe` turn is scaled into 0..`unsafe_cap`, and every other call scores
+    at least `unsafe_cap` + 1, so an unsafe call ranks below any call without one while
+    unsafe calls keep their order among themselves. Any other hard fail caps the score at
+    `hard_fail_cap`.
+    """
+    if unsafe:
+        return _round(weighted * rubric.unsafe_cap / 100)
+    overall = max(weighted, rubric.unsafe_cap + 1)
+    return min(overall, rubric.hard_fail_cap) if hard_fail else overall
 
 
 def compute_metrics(record: SessionRecord, turns: Sequence[VolunteerTurn]) -> Metrics:
@@ -108,10 +135,23 @@ def find_hard_fails(turns: Sequence[VolunteerTurn], rubric: Rubric) -> list[Hard
     return sorted(fails, key=lambda fail: (fail.turn, fail.code))
 
 
+def find_blockers(turns: Sequence[VolunteerTurn], rubric: Rubric) -> list[Blocker]:
+    """Every turn with a code that keeps the call from `ready` (`readiness.blocked_by`)."""
+    blocked_by = rubric.readiness.blocked_by
+    return [
+        Blocker(turn=turn.index, code=code, quote=_quote(turn, code, rubric))
+        for turn in turns
+        for code in blocked_by
+        if turn.has(code)
+    ]
+
+
 def score_dimension(
     name: Dimension, turns: Sequence[VolunteerTurn], metrics: Metrics, rubric: Rubric
 ) -> DimensionScore:
-    """One dimension's score under its rubric rule, with the turns that moved it as evidence."""
+    """One dimension's score under its rubric rule, with the turns that moved it as evidence.
+
+    `turns` must not be empty (`score_session` scores a call without volunteer turns as 0)."""
     rule = rubric.dimensions.get(name)
     unsafe = [turn for turn in turns if turn.has("unsafe")]
     if name == "safety" and unsafe:
@@ -120,9 +160,11 @@ def score_dimension(
     score = float(rule.base)
     net = 0.0
     for code, points in rule.codes.items():
-        delta = points.points * _count(turns, code)
+        delta = points.points * _count(turns, code, points.max_words)
         delta = max(-points.cap, min(points.cap, delta))
         net += delta
+    for code, share_points in rule.code_shares.items():
+        net += share_points * _count(turns, code) / len(turns)
     score += net
     if rule.reflection_to_question is not None:
         ratio_rule = rule.reflection_to_question
@@ -137,6 +179,9 @@ def score_dimension(
         share = metrics.volunteer_talk_share
         earned = (share_rule.worst - share) / (share_rule.worst - share_rule.best)
         score += share_rule.points * max(0.0, min(1.0, earned))
+    if rule.short_turns is not None:
+        short = sum(1 for turn in turns if turn.words <= rule.short_turns.max_words)
+        score += rule.short_turns.points * short / len(turns)
     final = max(0, min(100, _round(score)))
     return DimensionScore(score=final, evidence=_evidence(turns, rule, rubric, net < 0))
 
@@ -151,7 +196,14 @@ def _evidence(
         moving = [
             (points.points, code)
             for code, points in rule.codes.items()
-            if points.points and turn.has(code)
+            if points.points
+            and turn.has(code)
+            and (points.max_words is None or turn.words <= points.max_words)
+        ]
+        moving += [
+            (share_points, code)
+            for code, share_points in rule.code_shares.items()
+            if share_points and turn.has(code)
         ]
         if not moving:
             continue
@@ -177,19 +229,23 @@ def _weighted_overall(dimensions: dict[Dimension, DimensionScore], rubric: Rubri
     return max(0, min(100, _round(weighted / total_weight)))
 
 
-def _readiness(overall: int, hard_fails: list[HardFail], turns: int, rubric: Rubric) -> Readiness:
+def _readiness(
+    overall: int, hard_fails: list[HardFail], blockers: list[Blocker], turns: int, rubric: Rubric
+) -> Readiness:
     rule = rubric.readiness
     if hard_fails or turns < rule.min_volunteer_turns:
         return "not_yet"
-    if overall >= rule.ready:
+    if overall >= rule.ready and not blockers:
         return "ready"
     if overall >= rule.almost:
         return "almost"
     return "not_yet"
 
 
-def _count(turns: Sequence[VolunteerTurn], code: Code) -> int:
-    return sum(1 for turn in turns if turn.has(code))
+def _count(turns: Sequence[VolunteerTurn], code: Code, max_words: int | None = None) -> int:
+    return sum(
+        1 for turn in turns if turn.has(code) and (max_words is None or turn.words <= max_words)
+    )
 
 
 def _round(value: float) -> int:

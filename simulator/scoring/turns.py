@@ -28,6 +28,11 @@ class VolunteerTurn:
     words: int = 0
     previous: str | None = None
     """The respondent's line just before this turn, if any."""
+    echo: str | None = None
+    """A phrase from `previous` to quote back in a suggestion; None when the line is not fit
+    to quote (`quotable.fit_to_quote`) or has nothing to echo."""
+    ordinal: int = 0
+    """The volunteer's own count of their turns, from 0."""
 
     def has(self, code: Code) -> bool:
         """Whether the turn carries `code`."""
@@ -36,11 +41,16 @@ class VolunteerTurn:
 
 def volunteer_turns(record: SessionRecord) -> list[VolunteerTurn]:
     """The record's volunteer turns in order; a turn never coded counts as having no codes."""
+    from simulator.scoring.quotable import fit_to_quote
+
     result: list[VolunteerTurn] = []
     previous: str | None = None
+    echo: str | None = None
     for index, turn in enumerate(record.turns):
         if turn.speaker == "respondent":
             previous = turn.text
+            quotable = fit_to_quote(turn.text, record.lang, turn.source)
+            echo = echo_phrase(turn.text) if quotable else None
             continue
         result.append(
             VolunteerTurn(
@@ -50,6 +60,8 @@ def volunteer_turns(record: SessionRecord) -> list[VolunteerTurn]:
                 evidence={code: tuple(spans) for code, spans in (turn.evidence or {}).items()},
                 words=word_count(turn.text),
                 previous=previous,
+                echo=echo,
+                ordinal=len(result),
             )
         )
     return result
