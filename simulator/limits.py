@@ -35,6 +35,9 @@ MAX_JSON_DEPTH = 64
 """Nesting of objects and arrays in any JSON callsim reads (a session record needs 6)."""
 MAX_TURN_CHARS = 2_000
 """One volunteer turn (about 300 words, a long minute of speech)."""
+MAX_CODED_CHARS = 60_000
+"""Volunteer text `score` and `review` code in one go (turns a record or transcript brings
+without codes); about 10 seconds of coding on a slow machine, 200 turns of 300 characters."""
 MAX_CODE_LINE_BYTES = 1 * MiB
 """One line of `callsim code` input."""
 

@@ -35,6 +35,7 @@ from simulator.cli.score_cmd import read_session
 from simulator.engine.call import Call, TurnTooLong
 from simulator.errors import UserError
 from simulator.limits import (
+    MAX_CODED_CHARS,
     MAX_JSON_DEPTH,
     MAX_SESSION_BYTES,
     MAX_SESSION_TURNS,
@@ -710,3 +711,16 @@ async def test_the_app_does_not_start_a_call_it_cannot_save(tmp_path: Path) -> N
         assert type(app.screen).__name__ == "HomeScreen"
         assert any("not a callsim history" in str(n.message) for n in app._notifications)
     assert (data / "history.sqlite3").read_bytes().startswith(b"GIF89a")
+
+
+def test_scoring_text_that_would_take_minutes_to_code_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    long_turn = tmp_path / "long.txt"
+    long_turn.write_text("R: Алло?\nV: " + "слово " * 20_000 + "\n", encoding="utf-8")
+    assert_one_line_error(
+        *run(capsys, "score", str(long_turn)), "turn 1", f"at most {MAX_TURN_CHARS:,}"
+    )
+    many = tmp_path / "many.txt"
+    many.write_text(("R: Алло?\nV: " + "Как вы? " * 200 + "\n") * 60, encoding="utf-8")
+    assert_one_line_error(*run(capsys, "score", str(many)), f"the limit is {MAX_CODED_CHARS:,}")

@@ -60,4 +60,4 @@ def load_review(path: str) -> SessionRecord:
     text = read_text_file(path, MAX_SESSION_BYTES, "a session record").lstrip("\ufeff")
     if not text.strip():
         raise UserError(f"{path}: empty file; expected a session record (JSON)")
-    return with_scorecard(code_uncoded_turns(parse_record(text, path, for_display=True)))
+    return with_scorecard(code_uncoded_turns(parse_record(text, path, for_display=True), path))

@@ -82,7 +82,7 @@ def read_session(text: str, source: str) -> SessionRecord:
         record = parse_record(text.lstrip("\ufeff"), source)
     else:
         record = parse_transcript(text, source)
-    return code_uncoded_turns(record)
+    return code_uncoded_turns(record, source)
 
 
 def parse_record(text: str, source: str, for_display: bool = False) -> SessionRecord:

@@ -15,7 +15,13 @@ from datetime import UTC, datetime
 
 from simulator.codes import Code, Lang
 from simulator.errors import UserError
-from simulator.limits import MAX_SESSION_BYTES, MAX_SESSION_TURNS, too_big
+from simulator.limits import (
+    MAX_CODED_CHARS,
+    MAX_SESSION_BYTES,
+    MAX_SESSION_TURNS,
+    MAX_TURN_CHARS,
+    too_big,
+)
 from simulator.session import SessionRecord, Speaker, Turn
 
 TRANSCRIPT_PERSONA = "transcript"
@@ -98,17 +104,36 @@ def detect_lang(texts: Iterable[str]) -> Lang:
 
 def load_transcript(text: str, source: str = "<transcript>") -> SessionRecord:
     """A plain transcript parsed and its volunteer turns coded, ready to score."""
-    return code_uncoded_turns(parse_transcript(text, source))
+    return code_uncoded_turns(parse_transcript(text, source), source)
 
 
-def code_uncoded_turns(record: SessionRecord) -> SessionRecord:
+def code_uncoded_turns(record: SessionRecord, source: str = "<record>") -> SessionRecord:
     """The record with every volunteer turn that has no codes yet coded by the coder.
 
     Turns that already carry codes (the analysis made during the call) are kept as they are.
-    The coder sees the session's language and the respondent's previous line.
+    The coder sees the session's language and the respondent's previous line. Coding takes
+    time in proportion to the text, so a turn to code over `MAX_TURN_CHARS`, or more than
+    `MAX_CODED_CHARS` to code in all, is a `UserError` naming `source` and the limit.
     """
-    if all(turn.codes is not None for turn in record.turns if turn.speaker == "volunteer"):
+    uncoded = [
+        (index, turn)
+        for index, turn in enumerate(record.turns)
+        if turn.speaker == "volunteer" and turn.codes is None
+    ]
+    if not uncoded:
         return record
+    for index, turn in uncoded:
+        if len(turn.text) > MAX_TURN_CHARS:
+            raise UserError(
+                f"{source}: turn {index} is {len(turn.text):,} characters; a volunteer turn is "
+                f"at most {MAX_TURN_CHARS:,}"
+            )
+    total = sum(len(turn.text) for _, turn in uncoded)
+    if total > MAX_CODED_CHARS:
+        raise UserError(
+            f"{source}: {total:,} characters of volunteer turns to code; the limit is "
+            f"{MAX_CODED_CHARS:,} (score a shorter part of the call)"
+        )
     from simulator.coding import code_utterance
 
     previous: str | None = None
