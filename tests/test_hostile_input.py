@@ -568,6 +568,11 @@ def test_an_overlong_turn_names_the_limit(
     with pytest.raises(TurnTooLong, match=f"at most {MAX_TURN_CHARS:,}"):
         call.say("a" * 100_000)
     assert len(call.turns) == 1 and not call.awaiting_reply  # nothing half-recorded
+    out = io.StringIO()
+    lines = "Hello\n" + "a" * 100_000 + "\n"
+    with within(), pytest.raises(UserError, match=f"line 2: .* at most {MAX_TURN_CHARS:,}"):
+        code_stream(io.BytesIO(lines.encode()), out, None, flush_each=False)
+    assert json.loads(out.getvalue())["id"] == 1
 
 
 # --- row 10: a server answering with an HTML page -------------------------------------------

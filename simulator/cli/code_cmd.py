@@ -14,7 +14,13 @@ from typing import Any, BinaryIO, TextIO
 
 from simulator.codes import LANGS, Lang
 from simulator.errors import UserError
-from simulator.limits import MAX_CODE_LINE_BYTES, MAX_JSON_DEPTH, json_depth_problem, too_big
+from simulator.limits import (
+    MAX_CODE_LINE_BYTES,
+    MAX_JSON_DEPTH,
+    MAX_TURN_CHARS,
+    json_depth_problem,
+    too_big,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -43,7 +49,7 @@ def _parse_line(raw: bytes, number: int, default_lang: Lang | None) -> tuple[Any
     except UnicodeDecodeError as exc:
         raise UserError(f"stdin line {number}: not UTF-8 text ({exc.reason})") from exc
     if not line.startswith("{"):
-        return number, line, default_lang
+        return number, _bounded(line, number), default_lang
     too_deep = json_depth_problem(line, MAX_JSON_DEPTH)
     if too_deep:
         raise UserError(f"stdin line {number}: {too_deep}")
@@ -66,7 +72,18 @@ def _parse_line(raw: bytes, number: int, default_lang: Lang | None) -> tuple[Any
         raise UserError(
             f'stdin line {number}: "lang" must be one of {", ".join(LANGS)} or auto, not {lang!r}'
         )
-    return item.get("id", number), text, None if lang == "auto" else lang
+    return item.get("id", number), _bounded(text, number), None if lang == "auto" else lang
+
+
+def _bounded(text: str, number: int) -> str:
+    """`text`, or a `UserError` when it is longer than a volunteer turn may be (coding time
+    grows with the text: a megabyte line would take minutes)."""
+    if len(text) > MAX_TURN_CHARS:
+        raise UserError(
+            f"stdin line {number}: the utterance is {len(text):,} characters; a volunteer turn "
+            f"is at most {MAX_TURN_CHARS:,}"
+        )
+    return text
 
 
 def code_stream(source: BinaryIO, sink: TextIO, lang: Lang | None, *, flush_each: bool) -> int:
