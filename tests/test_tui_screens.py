@@ -15,7 +15,6 @@ from simulator.config import Settings
 from simulator.llm.fake import FakeBackend
 from simulator.tui.app import CallsimApp
 from simulator.tui.screens.briefing import BriefingScreen
-from simulator.tui.screens.call import CallScreen
 from simulator.tui.screens.progress import ProgressScreen
 from simulator.tui.screens.scorecard import ScorecardScreen
 from simulator.tui.widgets.transcript import Transcript
@@ -256,5 +255,30 @@ async def test_a_reviewed_session_title_fits_80_columns(tmp_path: Path) -> None:
     async with app.run_test(size=SMALL) as pilot:
         await _start(app, pilot, "h", "enter")
         header = screen_lines(app)[0]
-        assert "…" not in header and "проверка · русский" in header
-        assert isinstance(app.screen, CallScreen) is False
+        assert "…" not in header and "Сосед Иван — 2026-11-19 19:30" in header
+        ended = str(app.screen.query_one("#review-ended", Static).render())
+        assert ended == "— проверка · русский · вы завершили звонок —"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the engine appends «…» to a stopped reply even after a full stop "
+    "(simulator/engine/call.py, `text + '…'`); the engine's owner fixes it there",
+)
+async def test_a_reply_stopped_with_esc_does_not_end_with_a_stop_and_an_ellipsis(
+    tmp_path: Path,
+) -> None:
+    words = "Well. Maybe. Perhaps. Honestly. Sometimes. Probably. Certainly. Really. Indeed."
+    fake = FakeBackend([" ".join([words] * 4)], token_delay=0.03)
+    app = make_app(tmp_path, fake)
+    async with app.run_test(size=SMALL) as pilot:
+        await open_persona(app, pilot, "calm-neighbour")
+        app.screen.query_one("#say", Input).value = "What do you think?"
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        reply = app.screen.call.turns[-1].text
+        assert reply.startswith("Well.") and len(reply) < len(words) * 3
+        assert not reply.endswith(".…") and transcript_texts(app)[-1] == reply

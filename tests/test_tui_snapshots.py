@@ -180,8 +180,15 @@ async def _call(pilot: Pilot[None]) -> None:
 
 
 async def _scorecard(pilot: Pilot[None]) -> None:
+    from simulator.tui.screens.scorecard import ScorecardScreen
+
     await _call(pilot)
     await pilot.press("ctrl+t")
+    for _ in range(100):  # scoring runs before the screen switches: wait for it, not a guess
+        await pilot.pause(0.05)
+        if isinstance(pilot.app.screen, ScorecardScreen):
+            break
+    assert isinstance(pilot.app.screen, ScorecardScreen)
     await pilot.pause()
 
 

@@ -83,11 +83,10 @@ class SessionScreen(ScorecardScreen, inherit_bindings=False):
         if event is not None:
             event.prevent_default()
         app, record = self.callsim, self.record
-        self.title = app.t(
-            "review.title", name=self.persona.name.get(app.ui_lang), date=_date(record.started_at)
-        )
-        # How it ended closes the transcript (below); the header keeps to what fits 80 columns.
-        self.sub_title = f"{app.t('mode.' + record.mode)} · {app.t('lang.' + record.lang)}"
+        # Name and date only: the header must fit 80 columns whole. Mode, language and how the
+        # call ended close the transcript (below).
+        self.title = app.t("review.title", name=self.persona.name.get(app.ui_lang))
+        self.sub_title = _date(record.started_at)
         localize_bindings(self, app.ui_lang, {"close": "key.back", "app.quit": "key.quit"})
         # `callsim review` opens here without Home, which otherwise relabels the app's keys.
         localize_bindings(app, app.ui_lang, {"help": "key.help", "quit": "key.quit"})
@@ -97,8 +96,10 @@ class SessionScreen(ScorecardScreen, inherit_bindings=False):
     def transcript_section(self) -> ComposeResult:
         """The transcript, closed by how the call ended."""
         yield from super().transcript_section()
-        ended = self.callsim.t("review.ended." + (self.record.ended_by or "none"))
-        yield Static(f"— {ended} —", id="review-ended", classes="hint")
+        app, record = self.callsim, self.record
+        ended = app.t("review.ended." + (record.ended_by or "none"))
+        mode, lang = app.t("mode." + record.mode), app.t("lang." + record.lang)
+        yield Static(f"— {mode} · {lang} · {ended} —", id="review-ended", classes="hint")
 
     def on_resize(self, event: events.Resize) -> None:
         """Stack the panes in a narrow terminal."""
