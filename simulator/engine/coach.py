@@ -1,7 +1,13 @@
-"""The one-line coach hint shown after a volunteer turn in practice mode, drawn from its codes."""
+"""The one-line coach hint shown after a volunteer turn in practice mode, drawn from its codes.
+
+A hint never contradicts the turn it follows: a turn that already asks a question is not told
+to ask one, and a turn that already speaks of the respondent's family is not told to ask about
+it (the `asked` and `about_family` variants in `coach_hints.yaml`).
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
@@ -11,21 +17,44 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from simulator.codes import CODES, Code, Lang
 from simulator.yaml_data import load_yaml
 
+_QUESTION_CODES: frozenset[Code] = frozenset({"open_question", "closed_question"})
+_LAST_SENTENCE = re.compile(r"[^.!?…]*[.!?…]*\s*$")
+_FAMILY = re.compile(
+    r"\b(famil(y|ies)|children|kids?|sons?|daughters?|husband|wife|mother|father|parents?"
+    r"|семь[яиеёю]|семей|детей|дет(и|ям|ях|ьми)|сын\w*|доч\w*|муж\w*|жен[аеуы]\w*|мам\w*"
+    r"|пап\w*|родител\w*|внук\w*|родн(ых|ые|ым))\b",
+    re.IGNORECASE,
+)
+
+
+class _Text(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ru: str
+    en: str
+
+    def get(self, lang: Lang) -> str:
+        return self.ru if lang == "ru" else self.en
+
+
+class _Hint(_Text):
+    asked: _Text | None = None
+    """Used instead when the turn already asks a question."""
+    about_family: _Text | None = None
+    """Used instead when the turn already speaks of the respondent's family."""
+
 
 class _Hints(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     priority: list[Code]
-    hints: dict[str, dict[Lang, str]]
+    hints: dict[str, _Hint]
 
     @model_validator(mode="after")
     def _complete(self) -> _Hints:
         missing = [k for k in (*CODES, "none") if k not in self.hints]
         if missing:
             raise ValueError(f"hints missing for: {', '.join(missing)}")
-        for key, by_lang in self.hints.items():
-            if set(by_lang) != {"ru", "en"}:
-                raise ValueError(f"hints.{key}: needs both ru and en")
         return self
 
 
@@ -35,11 +64,25 @@ def _hints() -> _Hints:
     return _Hints.model_validate(load_yaml(text))
 
 
-def coach_hint(codes: Iterable[Code], lang: Lang) -> str:
-    """The hint for a turn with `codes`, in the interface language `lang`."""
+def coach_hint(codes: Iterable[Code], lang: Lang, text: str | None = None) -> str:
+    """The hint for a turn with `codes`, in the interface language `lang`.
+
+    `text` (the turn itself) lets the hint see a question the coder did not code and a
+    mention of family; without it, the codes alone decide.
+    """
     present = set(codes)
     data = _hints()
-    for code in data.priority:
-        if code in present:
-            return data.hints[code][lang]
-    return data.hints["none"][lang]
+    key = next((code for code in data.priority if code in present), "none")
+    hint = data.hints[key]
+    if hint.about_family is not None and text and _FAMILY.search(text):
+        return hint.about_family.get(lang)
+    if hint.asked is not None and (present & _QUESTION_CODES or _ends_with_question(text)):
+        return hint.asked.get(lang)
+    return hint.get(lang)
+
+
+def _ends_with_question(text: str | None) -> bool:
+    if not text:
+        return False
+    last = _LAST_SENTENCE.search(text.strip())
+    return bool(last and "?" in last.group(0))
