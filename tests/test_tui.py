@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import socket
 import subprocess
 import sys
@@ -138,7 +139,8 @@ async def test_full_flow_home_briefing_call_scorecard_is_saved(tmp_path: Path) -
         await pilot.pause()
         assert isinstance(app.screen, BriefingScreen)
         briefing = " ".join(str(s.render()) for s in app.screen.query(Static))
-        assert "Tver region" in briefing and "ask open questions" in briefing.lower()
+        drawn = html.unescape(app.export_screenshot()).replace("\xa0", " ")
+        assert "Tver region" in briefing and "Ask open questions" in drawn
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()

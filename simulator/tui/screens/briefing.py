@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -51,11 +52,12 @@ class BriefingScreen(Screen[None]):
             style="bold",
         )
         context = Text(p.call_context.get(lang))
-        guide = Text()
+        # A grid, so an item that wraps continues under its own text, not under the box.
+        guide = Table.grid(padding=(0, 1))
+        guide.add_column(width=3, justify="right", style="green")
+        guide.add_column()
         for item in app.t_list("guide"):
-            guide.append("  ☐ ", style="green")
-            guide.append(item + "\n")
-        guide.rstrip()
+            guide.add_row("☐", Text(item))
         yield Header()
         with VerticalScroll(id="briefing"):
             yield Static(app.t("briefing.before"), classes="section-title")
