@@ -520,3 +520,16 @@ def test_export_replaces_an_existing_file_whole(tmp_path: Path) -> None:
     text = out.read_text("utf-8")
     assert text.startswith("# A woman in Moscow") and "old content" not in text
     assert sorted(p.name for p in tmp_path.iterdir()) == ["call.md", "data"]
+
+
+def test_exports_say_what_keeps_the_call_from_ready() -> None:
+    from simulator.scoring.model import Blocker
+
+    record = russian_record()
+    assert record.scorecard is not None
+    record.scorecard.blockers = [Blocker(turn=3, code="guilt", quote="Вам не стыдно?")]
+    md = export_session(record, "md")
+    assert "### Что не даёт оценку «готовы»" in md
+    assert "- реплика волонтёра 2 · обвинение: «Вам не стыдно?»" in md
+    text = parse_html(export_session(record, "html")).visible_text
+    assert "Что не даёт оценку «готовы»" in text and "не готов к настоящим звонкам" in text

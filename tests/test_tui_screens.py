@@ -282,3 +282,19 @@ async def test_a_reply_stopped_with_esc_does_not_end_with_a_stop_and_an_ellipsis
         reply = app.screen.call.turns[-1].text
         assert reply.startswith("Well.") and len(reply) < len(words) * 3
         assert not reply.endswith(".…") and transcript_texts(app)[-1] == reply
+
+
+async def test_scorecard_says_what_keeps_the_call_from_ready(tmp_path: Path) -> None:
+    app = make_app(tmp_path, FakeBackend(["Well.", "No."]), ui_lang="ru", call_lang="ru")
+    async with app.run_test(size=LARGE) as pilot:
+        await open_persona(app, pilot, "calm-neighbour")
+        await say(app, pilot, "Что вас в этом больше всего тревожит?")
+        await say(app, pilot, "Вы просто зомбированы телевизором.")
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert isinstance(app.screen, ScorecardScreen)
+        assert app.screen.scorecard.blockers, "the scorer no longer blocks a confrontation"
+        shown = str(app.screen.query_one("#blockers", Static).render())
+        assert "не готов к настоящим звонкам" in shown
+        assert "Ваша реплика 2 ‹конфронтация›" in shown
+        assert on_screen(app, "Что не даёт оценку «готовы»")

@@ -14,6 +14,7 @@ from textual.pilot import Pilot
 from simulator.llm.fake import FakeBackend
 from simulator.scoring.model import (
     DIMENSIONS,
+    Blocker,
     DimensionScore,
     HardFail,
     Metrics,
@@ -53,6 +54,7 @@ def _card(
             "overall": overall,
             "readiness": readiness,
             "hard_fails": [HardFail(turn=3, code="unsafe", quote=quote)] if unsafe else [],
+            "blockers": [Blocker(turn=3, code="confront", quote=quote)] if unsafe else [],
             "dimensions": {
                 d: DimensionScore(
                     score=max(0, min(100, overall + 7 * i - 14)),

@@ -86,6 +86,7 @@ def _scorecard(record: SessionRecord, t: Labels) -> str:
     return (
         f'<section class="scorecard"><h2>{_e(t("scorecard"))}</h2>{summary}'
         f"{_dimensions(record, scorecard, t)}{_hard_fails(record, scorecard, t)}"
+        f"{_blockers(record, scorecard, t)}"
         f"{_metrics(scorecard, t)}{_suggestions(record, scorecard, t)}</section>"
     )
 
@@ -133,6 +134,20 @@ def _hard_fails(record: SessionRecord, scorecard: Scorecard, t: Labels) -> str:
         for fail in scorecard.hard_fails
     )
     return f'<div class="hard-fails"><h3>{_e(t("hard_fails"))}</h3><ul>{items}</ul></div>'
+
+
+def _blockers(record: SessionRecord, scorecard: Scorecard, t: Labels) -> str:
+    if not scorecard.blockers:
+        return ""
+    items = "".join(
+        f'<li><span class="turn-ref">{_e(t.turn(record.turns, b.turn))}</span> '
+        f"{_chip(b.code, t)} «{_e(b.quote)}»</li>"
+        for b in scorecard.blockers
+    )
+    return (
+        f'<div class="blockers"><h3>{_e(t("blockers"))}</h3>'
+        f'<p class="muted">{_e(t("blockers.why"))}</p><ul>{items}</ul></div>'
+    )
 
 
 def _metrics(scorecard: Scorecard, t: Labels) -> str:

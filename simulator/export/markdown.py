@@ -130,6 +130,13 @@ def _scorecard(record: SessionRecord, t: Labels) -> str:
             f"- {t.turn(turns, fail.turn)} · {t(f'code.{fail.code}')}: "
             f"«{escape_inline(fail.quote)}»"
         )
+    if scorecard.blockers:
+        lines += ["", f"### {t('blockers')}", "", t("blockers.why"), ""]
+        for blocker in scorecard.blockers:
+            lines.append(
+                f"- {t.turn(turns, blocker.turn)} · {t(f'code.{blocker.code}')}: "
+                f"«{escape_inline(blocker.quote)}»"
+            )
     metrics = scorecard.metrics
     ratio = metrics.reflection_to_question
     outcome = "outcome.hung_up" if scorecard.outcome.hung_up else "outcome.stayed"

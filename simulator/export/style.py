@@ -57,11 +57,11 @@ h3 { font-size: 15px; margin: 20px 0 8px; text-transform: uppercase; letter-spac
 .evidence { grid-column: 2 / 4; margin: 0; padding-left: 18px; font-size: 13px;
   color: var(--muted); }
 .turn-ref { font-size: 12px; color: var(--muted); white-space: nowrap; }
-.hard-fails { border-left: 4px solid var(--negative); background: var(--negative-bg);
+.hard-fails, .blockers { border-left: 4px solid var(--negative); background: var(--negative-bg);
   padding: 4px 16px 8px; border-radius: 6px; margin-top: 18px; }
-.hard-fails h3 { color: var(--negative); }
+.hard-fails h3, .blockers h3 { color: var(--negative); }
 .no-hard-fails { margin: 0; color: var(--positive); font-weight: 600; }
-.hard-fails ul { margin: 0; padding-left: 18px; }
+.hard-fails ul, .blockers ul { margin: 0; padding-left: 18px; }
 .metrics { display: flex; flex-wrap: wrap; gap: 10px; }
 .metric { border: 1px solid var(--line); border-radius: 8px; padding: 8px 14px; min-width: 120px; }
 .metric-value { display: block; font-size: 20px; font-weight: 700; }

@@ -69,6 +69,9 @@ class ScorecardScreen(Screen[None]):
         if self.scorecard.hard_fails:
             yield Static(app.t("score.hard_fails"), classes="section-title -bad")
             yield Static(self._hard_fails(), id="hard-fails")
+        if self.scorecard.blockers:
+            yield Static(app.t("score.blockers"), classes="section-title -bad")
+            yield Static(self._blockers(), id="blockers")
         yield Static(app.t("score.dimensions"), classes="section-title")
         yield Static(self._dimensions(), id="dimensions")
         yield Static(app.t("score.metrics"), classes="section-title")
@@ -136,6 +139,16 @@ class ScorecardScreen(Screen[None]):
             text.append(self.turn_label(fail.turn) + " ", style="bold red")
             text.append(f"‹{self.callsim.t('code.' + fail.code)}› ", style="red")
             text.append(f"«{literal(fail.quote)}»\n")
+        text.rstrip()
+        return text
+
+    def _blockers(self) -> Text:
+        """The rule, then each turn that keeps the call from ready."""
+        text = Text(self.callsim.t("score.blockers.why") + "\n", style="dim")
+        for blocker in self.scorecard.blockers:
+            text.append(self.turn_label(blocker.turn) + " ", style="bold red")
+            text.append(f"‹{self.callsim.t('code.' + blocker.code)}› ", style="red")
+            text.append(f"«{literal(blocker.quote)}»\n")
         text.rstrip()
         return text
 
