@@ -298,3 +298,20 @@ async def test_scorecard_says_what_keeps_the_call_from_ready(tmp_path: Path) -> 
         assert "не готов к настоящим звонкам" in shown
         assert "Ваша реплика 2 ‹конфронтация›" in shown
         assert on_screen(app, "Что не даёт оценку «готовы»")
+
+
+async def test_coach_hint_reads_the_turn_itself(tmp_path: Path) -> None:
+    from simulator.coding import code_utterance
+    from simulator.engine.coach import coach_hint
+
+    line = "Ребят хоронят в обеих странах, а что думает ваша семья?"
+    codes = code_utterance(line, "ru").codes
+    with_text, codes_only = coach_hint(codes, "ru", line), coach_hint(codes, "ru")
+    assert with_text != codes_only  # the line already asks about family
+    app = make_app(tmp_path, FakeBackend(["Ну."]), ui_lang="ru", call_lang="ru")
+    async with app.run_test(size=SMALL) as pilot:
+        await open_persona(app, pilot, "calm-neighbour")
+        await say(app, pilot, line)
+        hint = str(app.screen.query_one("#coach", Static).render())
+        assert hint == f"Подсказка: {with_text}"
+        assert on_screen(app, with_text.split()[-1])  # the whole hint fits its lines

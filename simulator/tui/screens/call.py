@@ -184,7 +184,8 @@ class CallScreen(Screen[None]):
         if self.practice:
             from simulator.engine.coach import coach_hint
 
-            hint = coach_hint(turn.codes or [], self.callsim.ui_lang)
+            # The turn's own words too: a hint must not ask for what the line just did.
+            hint = coach_hint(turn.codes or [], self.callsim.ui_lang, turn.text)
             line = Text(f"{self.callsim.t('call.coach')}: ", style="bold")
             line.append(hint)
             self.query_one("#coach", Static).update(line)
