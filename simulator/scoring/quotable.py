@@ -36,6 +36,7 @@ _CYRILLIC_LETTER = re.compile(r"[а-яё]", re.IGNORECASE)
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 
+@lru_cache(maxsize=4096)
 def fit_to_quote(text: str | None, lang: Lang, source: str | None = None) -> bool:
     """Whether a respondent line may be quoted back in a suggestion (see the module doc)."""
     if not text or source in UNQUOTABLE_SOURCES:
@@ -94,11 +95,17 @@ _SKIPPED_BEFORE_VERB = frozenset({"NPRO", "PRCL", "ADVB", "PRED"})
 """Parts of speech that may stand between a pronoun and its verb («я ему не звоню»)."""
 
 
+@lru_cache(maxsize=20_000)
+def _parse(word: str) -> list:
+    """pymorphy3's readings of a lower-case word, most likely first (cached: respondents
+    repeat their words)."""
+    return _morph().parse(word)
+
+
 def _russian_reads_well(text: str) -> bool:
-    morph = _morph()
     for clause in _CLAUSE.findall(text):
         words = [word.casefold() for word in _CYRILLIC_WORD.findall(clause)]
-        parses = [morph.parse(word) for word in words]
+        parses = [_parse(word) for word in words]
         for index, word in enumerate(words):
             agreement = _PRONOUN_AGREEMENT.get(word)
             if agreement is not None and not _pronoun_agrees(
@@ -244,10 +251,9 @@ def question_topic(text: str, lang: Lang) -> str | None:
 
 
 def _russian_topic(question: str) -> str | None:
-    morph = _morph()
     words = _CYRILLIC_WORD.findall(question)
     for index in range(len(words) - 1, -1, -1):
-        parse = morph.parse(words[index].casefold())[0]
+        parse = _parse(words[index].casefold())[0]
         if parse.tag.POS != "NOUN" or parse.normal_form in _RU_NOT_A_TOPIC:
             continue
         number = parse.tag.number or "sing"
@@ -256,7 +262,7 @@ def _russian_topic(question: str) -> str | None:
             return None
         phrase = [noun.word]
         if index > 0:
-            readings = morph.parse(words[index - 1].casefold())
+            readings = _parse(words[index - 1].casefold())
             before = next(
                 (p for p in readings if p.tag.POS == "ADJF" and p.tag.case == parse.tag.case),
                 None,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from simulator.codes import Code
+from simulator.codes import Code, Lang
 from simulator.session import SessionRecord
 
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
@@ -28,11 +29,24 @@ class VolunteerTurn:
     words: int = 0
     previous: str | None = None
     """The respondent's line just before this turn, if any."""
-    echo: str | None = None
-    """A phrase from `previous` to quote back in a suggestion; None when the line is not fit
-    to quote (`quotable.fit_to_quote`) or has nothing to echo."""
+    previous_source: str | None = None
+    """How the respondent's line before came about (`Turn.source`), when known."""
+    lang: Lang = "en"
+    """The call's language."""
     ordinal: int = 0
     """The volunteer's own count of their turns, from 0."""
+
+    @cached_property
+    def echo(self) -> str | None:
+        """A phrase from `previous` to quote back in a suggestion; None when that line is not
+        fit to quote (`quotable.fit_to_quote`) or has nothing to echo. Worked out on demand:
+        it reads the line's grammar."""
+        from simulator.scoring.quotable import fit_to_quote
+
+        phrase = echo_phrase(self.previous)
+        if phrase is None or not fit_to_quote(self.previous, self.lang, self.previous_source):
+            return None
+        return phrase
 
     def has(self, code: Code) -> bool:
         """Whether the turn carries `code`."""
@@ -41,16 +55,12 @@ class VolunteerTurn:
 
 def volunteer_turns(record: SessionRecord) -> list[VolunteerTurn]:
     """The record's volunteer turns in order; a turn never coded counts as having no codes."""
-    from simulator.scoring.quotable import fit_to_quote
-
     result: list[VolunteerTurn] = []
     previous: str | None = None
-    echo: str | None = None
+    previous_source: str | None = None
     for index, turn in enumerate(record.turns):
         if turn.speaker == "respondent":
-            previous = turn.text
-            quotable = fit_to_quote(turn.text, record.lang, turn.source)
-            echo = echo_phrase(turn.text) if quotable else None
+            previous, previous_source = turn.text, turn.source
             continue
         result.append(
             VolunteerTurn(
@@ -60,7 +70,8 @@ def volunteer_turns(record: SessionRecord) -> list[VolunteerTurn]:
                 evidence={code: tuple(spans) for code, spans in (turn.evidence or {}).items()},
                 words=word_count(turn.text),
                 previous=previous,
-                echo=echo,
+                previous_source=previous_source,
+                lang=record.lang,
                 ordinal=len(result),
             )
         )
