@@ -38,6 +38,19 @@ def printable(text: str, multiline: bool = False) -> str:
     return pattern.sub(_escape, text)
 
 
+def printable_tree(value: Any) -> Any:
+    """`value` (parsed JSON: dicts, lists, scalars; nesting already bounded) with every string,
+    keys included, passed through `printable`. For records that came from elsewhere and go on
+    screen."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, list):
+        return [printable_tree(item) for item in value]
+    if isinstance(value, dict):
+        return {printable(str(k)): printable_tree(v) for k, v in value.items()}
+    return value
+
+
 class SafeStream:
     """A text stream that passes everything written through `printable(..., multiline=True)`.
 

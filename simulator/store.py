@@ -16,11 +16,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
 from simulator.config import data_dir
 from simulator.errors import UserError
+from simulator.safe_text import printable, printable_tree
 from simulator.scoring.model import Scorecard
 from simulator.session import EndedBy, SessionRecord, Turn
 
@@ -383,8 +385,9 @@ class Store:
                 yield
             except sqlite3.Error as exc:
                 raise StoreError(_explain(self.path, exc, doing)) from None
-            except ValidationError as exc:
-                damaged = sqlite3.DatabaseError(f"malformed record: {exc.errors()[0]['msg']}")
+            except (ValueError, RecursionError) as exc:  # a turn's JSON broken (pydantic too)
+                detail = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else exc
+                damaged = sqlite3.DatabaseError(f"malformed record: {detail}")
                 raise StoreError(_explain(self.path, damaged, doing)) from None
 
     def resolve_id(self, prefix: str) -> str:
@@ -417,21 +420,27 @@ class Store:
                 "FROM sessions WHERE id = ?",
                 (full,),
             ).fetchone()
+            # What callsim writes is clean already; a history file from elsewhere may not be,
+            # and every string read here may go on screen.
             turns = [
-                Turn.model_validate_json(r[0])
+                Turn.model_validate(printable_tree(json.loads(r[0])))
                 for r in self._db.execute(
                     "SELECT data FROM turns WHERE session_id = ? ORDER BY idx", (full,)
                 )
             ]
+            scorecard = (
+                Scorecard.model_validate(printable_tree(json.loads(row[7]))) if row[7] else None
+            )
+        id_, persona, lang, model, mode, started_at, ended_by = (_shown(v) for v in row[:7])
         return SessionRecord(
-            id=row[0],
-            persona=row[1],
-            lang=row[2],
-            model=row[3],
-            mode=row[4],
-            started_at=row[5],
-            ended_by=row[6],
-            scorecard=Scorecard.model_validate_json(row[7]) if row[7] else None,
+            id=id_,
+            persona=persona,
+            lang=lang,
+            model=model,
+            mode=mode,
+            started_at=started_at,
+            ended_by=ended_by,
+            scorecard=scorecard,
             turns=turns,
         )
 
@@ -443,7 +452,7 @@ class Store:
                 "s.overall, s.readiness, (SELECT COUNT(*) FROM turns t WHERE t.session_id = s.id) "
                 "FROM sessions s ORDER BY s.started_at DESC, s.rowid DESC"
             ).fetchall()
-        return [SessionSummary(*row) for row in rows]
+        return [SessionSummary(*(_shown(value) for value in row)) for row in rows]
 
 
 WAL_WAIT_S = 10.0
@@ -467,6 +476,11 @@ def _use_wal(db: sqlite3.Connection) -> None:
                 raise
         time.sleep(delay)
         delay = min(delay * 2, 0.2)
+
+
+def _shown(value: Any) -> Any:
+    """A column value read for display: strings made terminal-safe."""
+    return printable(value) if isinstance(value, str) else value
 
 
 def _is_read_only(exc: sqlite3.Error) -> bool:

@@ -215,6 +215,11 @@ def test_no_escape_reaches_the_terminal_on_any_path(
         status, out, err = run(capsys, *argv)
         assert status in (0, 1), (argv, err)
         assert_clean(out, err)
+    reopened = Store.open(data)  # what the app's History and saved-session screens show
+    loaded = reopened.load("e5c4pe000001")
+    summaries = reopened.list_sessions()
+    assert_clean(loaded.persona, *(t.text for t in loaded.turns), *(s.persona for s in summaries))
+    reopened.close()
     status, out, _ = run(capsys, "personas", "--json")
     rows = {row["id"]: row for row in json.loads(out)}  # still valid JSON
     assert rows["evil"]["valid"] is False

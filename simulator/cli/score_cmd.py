@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, cast
+from typing import cast
 
 from simulator.cli.common import read_text_file
 from simulator.codes import Lang
@@ -107,7 +107,9 @@ def parse_record(text: str, source: str, for_display: bool = False) -> SessionRe
         kind = type(raw).__name__
         raise UserError(f"{source}: expected a session record (a JSON object), got a {kind}")
     if for_display:
-        raw = _printable_strings(raw)
+        from simulator.safe_text import printable_tree
+
+        raw = printable_tree(raw)
     turns = raw.get("turns")
     if isinstance(turns, list) and len(turns) > MAX_SESSION_TURNS:
         raise UserError(
@@ -122,20 +124,6 @@ def parse_record(text: str, source: str, for_display: bool = False) -> SessionRe
         more = len(exc.errors()) - 1
         suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
         raise UserError(f"{source}: {field}: {_message(error['msg'])}{suffix}") from None
-
-
-def _printable_strings(value: Any) -> Any:
-    """`value` (parsed JSON, nesting already bounded) with every string, keys included,
-    passed through `safe_text.printable`."""
-    from simulator.safe_text import printable
-
-    if isinstance(value, str):
-        return printable(value)
-    if isinstance(value, list):
-        return [_printable_strings(item) for item in value]
-    if isinstance(value, dict):
-        return {printable(str(k)): _printable_strings(v) for k, v in value.items()}
-    return value
 
 
 def _message(msg: str) -> str:
