@@ -63,19 +63,24 @@ async def test_home_footer_shows_enter_and_q(tmp_path: Path, lang: str) -> None:
         assert f"Enter {choose}" in footer and f"q {quit_}" in footer
 
 
-async def test_home_shows_the_last_bundled_persona_whole(tmp_path: Path) -> None:
+@pytest.mark.parametrize("lang", ["en", "ru"])
+async def test_home_shows_every_bundled_persona_whole_without_scrolling(
+    tmp_path: Path, lang: str
+) -> None:
     from simulator.persona_loader import load_personas
 
     bundled = [REPO / "personas"]
-    last = [e for e in load_personas(bundled) if e.persona][-1].persona
-    assert last is not None
-    app = CallsimApp(Settings(ui_lang="ru"), tmp_path, bundled, lambda _s: FakeBackend())
+    personas = [e.persona for e in load_personas(bundled) if e.persona]
+    app = CallsimApp(Settings(ui_lang=lang), tmp_path, bundled, lambda _s: FakeBackend())
     async with app.run_test(size=SMALL) as pilot:
-        await _start(app, pilot, "end")
-        lines = screen_lines(app)
-        shown = " ".join(" ".join(line.strip("│▎▊▇▅▃▁ ").split()) for line in lines)
-        assert last.name.ru in shown
-        assert last.description.ru in shown, "the last description is cut"
+        for _ in range(100):  # the personas load in a worker after the first paint
+            await _start(app, pilot)
+            if getattr(app.screen, "entries", None) is not None:
+                break
+        shown = " ".join(" ".join(line.split()) for line in screen_lines(app))
+        for persona in personas:
+            assert persona.name.get(lang) in shown
+            assert persona.description.get(lang) in shown, "a description is cut"
 
 
 # --- Briefing and Call ---------------------------------------------------------------------
@@ -315,3 +320,25 @@ async def test_coach_hint_reads_the_turn_itself(tmp_path: Path) -> None:
         hint = str(app.screen.query_one("#coach", Static).render())
         assert hint == f"Подсказка: {with_text}"
         assert on_screen(app, with_text.split()[-1])  # the whole hint fits its lines
+
+
+async def test_scorecard_explains_in_the_interface_language(tmp_path: Path) -> None:
+    app = make_app(tmp_path, FakeBackend(["Ну.", "Нет."]), ui_lang="en", call_lang="ru")
+    async with app.run_test(size=LARGE) as pilot:
+        await open_persona(app, pilot, "calm-neighbour")
+        await say(app, pilot, "Вы просто зомбированы телевизором.")
+        await say(app, pilot, "Вам не стыдно?")
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert isinstance(app.screen, ScorecardScreen)
+        stored = app.screen.record.scorecard
+        shown = app.screen.scorecard
+        assert stored is not None and shown.suggestions
+        assert shown.overall == stored.overall
+        # Stored as scored, in the call's language; shown in the interface's.
+        assert any(re.search("[а-яА-ЯёЁ]", s.why) for s in stored.suggestions)
+        for suggestion in shown.suggestions:
+            assert not re.search("[а-яА-ЯёЁ]", suggestion.why), suggestion.why  # English
+            assert re.search("[а-яА-ЯёЁ]", suggestion.try_instead)  # the call's language
+        text = str(app.screen.query_one("#suggestions", Static).render())
+        assert shown.suggestions[0].why in text

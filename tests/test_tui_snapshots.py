@@ -154,8 +154,12 @@ def _app(tmp_path: Path, lang: str, mode: str = "practice") -> CallsimApp:
 
 
 async def _home(pilot: Pilot[None]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    """Home with its personas listed (they load in a worker started after the first paint)."""
+    for _ in range(100):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if getattr(pilot.app.screen, "entries", None) is not None:
+            break
 
 
 def _keys(*keys: str) -> Step:

@@ -20,6 +20,7 @@ from simulator.tui.widgets.turn_line import codes_text, literal
 from simulator.vocabulary import volunteer_turn_number
 
 if TYPE_CHECKING:
+    from simulator.codes import Lang
     from simulator.persona import Persona
     from simulator.scoring.model import Scorecard
     from simulator.session import SessionRecord
@@ -27,6 +28,26 @@ if TYPE_CHECKING:
 
 READINESS_STYLE = {"ready": "bold green", "almost": "bold yellow", "not_yet": "bold red"}
 BAR_WIDTH = 20
+
+
+def explained(record: SessionRecord, card: Scorecard, ui_lang: Lang) -> Scorecard:
+    """`card` with its suggestions explained (`why`) in the interface language `ui_lang`.
+
+    A scorecard is made in the call's language. When the interface speaks another, the call is
+    scored again with `ui_lang`; its suggestions are used only when everything else agrees
+    with `card` (a call saved under an older rubric keeps its own scorecard as it was)."""
+    if ui_lang == record.lang or not card.suggestions:
+        return card
+    from simulator.scoring.scorecard import score_session
+
+    again = score_session(record, ui_lang=ui_lang)
+    if again.model_dump(exclude={"suggestions"}) != card.model_dump(exclude={"suggestions"}):
+        return card
+    if [(s.turn, s.try_instead) for s in again.suggestions] != [
+        (s.turn, s.try_instead) for s in card.suggestions
+    ]:
+        return card
+    return again
 
 
 class ScorecardScreen(Screen[None]):
@@ -42,6 +63,7 @@ class ScorecardScreen(Screen[None]):
         super().__init__()
         self.persona = persona
         self.record = record
+        self._explained: Scorecard | None = None
 
     @property
     def callsim(self) -> CallsimApp:
@@ -50,9 +72,12 @@ class ScorecardScreen(Screen[None]):
 
     @property
     def scorecard(self) -> Scorecard:
-        """The call's scorecard (the call has ended, so it is there)."""
-        assert self.record.scorecard is not None
-        return self.record.scorecard
+        """The call's scorecard (the call has ended, so it is there), explained in the
+        interface language (see `explained`)."""
+        if self._explained is None:
+            assert self.record.scorecard is not None
+            self._explained = explained(self.record, self.record.scorecard, self.callsim.ui_lang)
+        return self._explained
 
     def compose(self) -> ComposeResult:
         """One scrollable page, most important first."""
