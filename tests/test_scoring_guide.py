@@ -433,3 +433,19 @@ def test_callsim_score_takes_the_interface_language(tmp_path: Path) -> None:
     assert not any(CYRILLIC.search(line) for line in whys)
     assert all(CYRILLIC.search(line.split(":", 1)[1]) for line in better)
     assert "Почему:" in score()  # no saved interface language: the call's
+
+
+def test_a_call_scores_in_the_interface_language_it_was_given() -> None:
+    from simulator.engine.call import Call
+    from simulator.llm.fake import FakeBackend
+    from tests.engine_fixtures import make_persona
+
+    backend = FakeBackend(["Я думаю, что наши всё правильно делают."], default="Не знаю.")
+    call = Call(make_persona(hangup_irritation=1.0), "ru", backend, seed=1, ui_lang="en")
+    call.pick_up()
+    call.say("Да вы просто ничего не понимаете.")
+    for _ in call.reply():
+        pass
+    (suggestion,) = call.end().suggestions
+    assert not CYRILLIC.search(suggestion.why)
+    assert CYRILLIC.search(suggestion.try_instead)

@@ -72,6 +72,7 @@ class Call:
         seed: int | None = None,
         max_turns: int = DEFAULT_MAX_TURNS,
         attempts: int = DEFAULT_ATTEMPTS,
+        ui_lang: Lang | None = None,
     ) -> None:
         self.persona = persona
         self.lang: Lang = lang
@@ -79,6 +80,8 @@ class Call:
         self.store = store
         self.max_turns = max_turns
         self.attempts = max(1, attempts)
+        self.ui_lang: Lang | None = ui_lang
+        """The volunteer's interface language: the scorecard explains itself in it."""
         self.seed = seed if seed is not None else random.randrange(1, 2**31)
         self._rng = random.Random(self.seed)
         self._prompt = PromptBuilder(persona, lang, backend.prompt_style)
@@ -414,7 +417,7 @@ class Call:
         from simulator.scoring.scorecard import score_session
 
         self.record.ended_by = ended_by
-        self.record.scorecard = score_session(self.record)
+        self.record.scorecard = score_session(self.record, ui_lang=self.ui_lang)
         if self.store is not None:
             self.store.finish_session(self.record.id, ended_by, self.record.scorecard)
 
