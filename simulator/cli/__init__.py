@@ -75,12 +75,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # With no sub-command the app opens: parse only the global flags, so the app's start-up does
     # not pay for importing every sub-command's module.
+    from simulator.cli.common import print_error, safe_output
+
     wants_help = any(a in ("-h", "--help") for a in argv)
-    globals_only, rest = _build_parser(with_commands=False).parse_known_args(argv)
-    if not rest and not wants_help:
-        args = globals_only
-    else:
-        args = _build_parser().parse_args(argv)
+    with safe_output():  # a usage error may quote what was typed, escapes included
+        globals_only, rest = _build_parser(with_commands=False).parse_known_args(argv)
+        if not rest and not wants_help:
+            args = globals_only
+        else:
+            args = _build_parser().parse_args(argv)
     func = getattr(args, "func", None)
     # The app draws the screen itself; every other command's output is made terminal-safe.
     opens_app = func is None or getattr(args, "opens_app", False)
@@ -89,8 +92,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         from simulator.cli import app_cmd
 
         func = app_main or app_cmd.run_app
-    from simulator.cli.common import print_error, safe_output
-
     try:
         if opens_app:
             return int(func(args) or 0)
