@@ -449,3 +449,15 @@ def test_a_call_scores_in_the_interface_language_it_was_given() -> None:
     (suggestion,) = call.end().suggestions
     assert not CYRILLIC.search(suggestion.why)
     assert CYRILLIC.search(suggestion.try_instead)
+
+
+def test_callsim_play_scores_in_the_saved_interface_language(tmp_path: Path) -> None:
+    import argparse
+
+    from simulator.cli.play_cmd import _saved_interface_lang
+    from simulator.config import Settings
+
+    args = argparse.Namespace(data_dir=str(tmp_path))
+    assert _saved_interface_lang(args) is None  # nothing saved: the call's language
+    Settings(ui_lang="en", call_lang="ru").save(tmp_path)
+    assert _saved_interface_lang(args) == "en"

@@ -7,6 +7,7 @@ import json
 import sys
 
 from simulator.cli.common import personas_dirs, read_text_file, settings_from, warn
+from simulator.codes import Lang
 from simulator.errors import UserError
 from simulator.limits import MAX_SCRIPT_BYTES, MAX_TURN_CHARS
 
@@ -81,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
         mode=args.mode,
         seed=args.seed,
         max_turns=args.max_turns or DEFAULT_MAX_TURNS,
+        ui_lang=_saved_interface_lang(args),
     )
     out = sys.stdout
     talk = not args.json
@@ -122,3 +124,14 @@ def run(args: argparse.Namespace) -> int:
         )
     store.close()
     return 0
+
+
+def _saved_interface_lang(args: argparse.Namespace) -> Lang | None:
+    """The interface language the app saved (the scorecard explains itself in it), or None
+    when nothing is saved: then the call's language."""
+    from simulator.config import Settings, data_dir
+
+    saved = data_dir(args.data_dir)
+    if not Settings.path(saved).is_file():
+        return None
+    return "ru" if Settings.load(saved).ui_lang == "ru" else "en"
