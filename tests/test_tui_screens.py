@@ -342,3 +342,18 @@ async def test_scorecard_explains_in_the_interface_language(tmp_path: Path) -> N
             assert re.search("[а-яА-ЯёЁ]", suggestion.try_instead)  # the call's language
         text = str(app.screen.query_one("#suggestions", Static).render())
         assert shown.suggestions[0].why in text
+
+
+async def test_progress_legend_colours_are_the_chart_lines_colours(tmp_path: Path) -> None:
+    from simulator.tui.widgets.progress_chart import LINE_COLORS
+
+    seed_history(tmp_path, "en")
+    app = make_app(tmp_path)
+    async with app.run_test(size=LARGE) as pilot:
+        await _start(app, pilot, "p")
+        svg = app.export_screenshot().lower()
+        for dimension, colour in LINE_COLORS.items():
+            # One style for the line in the chart, one (bold) for the ■ beside its name.
+            assert re.search(rf"{colour} \}}", svg), f"{dimension}: no line in that colour"
+            assert f"{colour};font-weight: bold" in svg, f"{dimension}: no legend mark"
+        assert len(set(LINE_COLORS.values())) == len(LINE_COLORS)

@@ -7,14 +7,20 @@ from collections.abc import Mapping
 from textual_plotext import PlotextPlot
 
 LINE_COLORS = {
-    "empathy": "magenta",
-    "human_life": "cyan",
-    "listening": "blue",
-    "respect": "green",
-    "safety": "yellow",
+    "empathy": "#e0457b",
+    "human_life": "#3fb8d0",
+    "listening": "#7b8cff",
+    "respect": "#8fd14f",
+    "safety": "#f5a623",
 }
-"""Each dimension's line colour (names both plotext and Rich know); the Progress table shows
-the same colour beside each name as the legend."""
+"""Each dimension's line colour (as Rich writes it; the chart gets the same RGB); the Progress
+table shows the same colour beside each name as the legend. Five hues far apart, so no two
+lines read alike."""
+
+
+def _rgb(hex_color: str) -> tuple[int, int, int]:
+    value = int(hex_color.lstrip("#"), 16)
+    return (value >> 16) & 255, (value >> 8) & 255, value & 255
 
 
 class ProgressChart(PlotextPlot):
@@ -38,7 +44,7 @@ class ProgressChart(PlotextPlot):
         longest = max((len(v) for v in series.values()), default=0)
         for dimension, values in series.items():
             if values:
-                color = LINE_COLORS.get(dimension, "white")
+                color = _rgb(LINE_COLORS.get(dimension, "#ffffff"))
                 plt.plot(list(range(1, len(values) + 1)), values, marker="braille", color=color)
         plt.ylim(0, 100)
         plt.yticks([0, 50, 100])
