@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import typing
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -227,29 +227,34 @@ def _check_shape(path: Path, root: yaml.Node) -> None:
     so every later walk of the tree is known to be small before it starts."""
     size: dict[int, int] = {}
     height: dict[int, int] = {}
-    on_path: set[int] = set()
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    on_path = {id(root)}
+    stack: list[tuple[yaml.Node, Iterator[yaml.Node]]] = [(root, iter(_children(root)))]
     while stack:
-        node, done = stack.pop()
-        key = id(node)
-        if done:
-            children = _children(node)
-            size[key] = 1 + sum(size[id(c)] for c in children)
-            height[key] = 1 + max((height[id(c)] for c in children), default=0)
+        node, pending = stack[-1]
+        for child in pending:
+            key = id(child)
+            if key in size:
+                continue
+            if isinstance(child, yaml.ScalarNode):  # most nodes: no need to visit them
+                size[key] = height[key] = 1
+                continue
+            if key in on_path:
+                raise _file_problem(
+                    path,
+                    "YAML alias refers to the value that contains it; aliases must not loop",
+                    child.start_mark.line + 1,
+                    child.start_mark.column + 1,
+                )
+            on_path.add(key)
+            stack.append((child, iter(_children(child))))
+            break
+        else:
+            stack.pop()
+            key = id(node)
             on_path.discard(key)
-            continue
-        if key in size:
-            continue
-        if key in on_path:
-            raise _file_problem(
-                path,
-                "YAML alias refers to the value that contains it; aliases must not loop",
-                node.start_mark.line + 1,
-                node.start_mark.column + 1,
-            )
-        on_path.add(key)
-        stack.append((node, True))
-        stack.extend((child, False) for child in _children(node) if id(child) not in size)
+            children = _children(node)
+            size[key] = 1 + sum([size[id(c)] for c in children])
+            height[key] = 1 + max([height[id(c)] for c in children], default=0)
     if height[id(root)] > MAX_YAML_DEPTH:
         raise _file_problem(
             path, f"YAML nested deeper than {MAX_YAML_DEPTH} levels, the limit for a persona"
@@ -257,8 +262,8 @@ def _check_shape(path: Path, root: yaml.Node) -> None:
     if size[id(root)] > MAX_YAML_VALUES:
         raise _file_problem(
             path,
-            f"YAML aliases (*name) expand to more than {MAX_YAML_VALUES:,} values, "
-            "the limit for a persona",
+            f"YAML has more than {MAX_YAML_VALUES:,} values once aliases (*name) are "
+            "expanded, the limit for a persona",
         )
 
 
