@@ -90,6 +90,8 @@ def test_a_typo_names_file_line_and_field(tmp_path: Path) -> None:
         ({"readiness": {"ready": 40, "almost": 60}}, "readiness", "almost must not be above"),
         ({"hard_fail_cap": 130}, "hard_fail_cap", "100"),
         ({"suggestions": {"order": ["unsafe", "shouting"]}}, "suggestions.order.1", "unsafe"),
+        ({"unsafe_cap": 30}, "unsafe_cap", "must be below hard_fail_cap (30)"),
+        ({"readiness": {"blocked_by": ["shouting"]}}, "readiness.blocked_by.0", "confront"),
     ],
 )
 def test_bad_values_are_reported(tmp_path: Path, change: dict, field: str, words: str) -> None:
@@ -130,3 +132,12 @@ def test_own_suggestion_lines_are_used(tmp_path: Path) -> None:
     rubric = load_rubric(write_rubric(tmp_path, {"suggestions": {"lines_file": "lines.yaml"}}))
     card = score_session(hand_coded("en_confrontational.txt"), rubric)
     assert card.suggestions[0].try_instead == "Keep them safe: ask how they are."
+
+
+def test_a_trainer_can_let_confrontation_through_to_ready(tmp_path: Path) -> None:
+    from tests.test_scoring_guide import INSULT, _good_call_with
+
+    record = _good_call_with((INSULT, ["confront"]))
+    assert score_session(record).readiness != "ready"
+    lenient = load_rubric(write_rubric(tmp_path, {"readiness": {"blocked_by": [], "ready": 50}}))
+    assert score_session(record, lenient).readiness == "ready"

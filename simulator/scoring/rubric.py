@@ -21,6 +21,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -274,11 +275,13 @@ class Rubric(_Strict):
             raise ValueError("unsafe: must be 1 (one unsafe turn always fails the call)")
         return {"unsafe": 1, **hard_fail}
 
-    @model_validator(mode="after")
-    def _unsafe_ranks_below_other_hard_fails(self) -> Rubric:
-        if self.unsafe_cap >= self.hard_fail_cap:
-            raise ValueError("unsafe_cap: must be below hard_fail_cap")
-        return self
+    @field_validator("unsafe_cap")
+    @classmethod
+    def _unsafe_ranks_below_other_hard_fails(cls, unsafe_cap: int, info: ValidationInfo) -> int:
+        hard_fail_cap = info.data.get("hard_fail_cap")
+        if hard_fail_cap is not None and unsafe_cap >= hard_fail_cap:
+            raise ValueError(f"must be below hard_fail_cap ({hard_fail_cap})")
+        return unsafe_cap
 
 
 class LangText(_Strict):
