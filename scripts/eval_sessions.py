@@ -135,6 +135,7 @@ def evaluate(
             "readiness": card.readiness,
             "reflection_to_question": card.metrics.reflection_to_question,
             "ratio": reflection_ratio(card),
+            "hard_fails": sorted({fail.code for fail in card.hard_fails}),
         }
         for s, card in zip(sessions, cards, strict=True)
     ]
@@ -150,6 +151,8 @@ def evaluate(
             "ratio_auc": auc([r["ratio"] for r in high], [r["ratio"] for r in low]),
             "mean_overall_high": _mean([r["overall"] for r in high]),
             "mean_overall_low": _mean([r["overall"] for r in low]),
+            "hard_failed_high": sum(1 for r in high if r["hard_fails"]),
+            "hard_failed_low": sum(1 for r in low if r["hard_fails"]),
         }
 
     result = {"all": figures(rows)}
@@ -181,14 +184,17 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0
     print("AnnoMI sessions scored as plain transcripts (therapist = volunteer)")
-    print(f"  {'set':<5} {'n':>4} {'high':>5} {'low':>4} {'overall AUC':>12} {'ratio AUC':>10}")
-    print(f"  {'':<5} {'':>4} {'':>5} {'':>4} {'':>12} {'':>10}  mean overall high / low")
+    print(
+        f"  {'set':<5} {'n':>4} {'high':>5} {'low':>4} {'overall AUC':>12} {'ratio AUC':>10}"
+        "  mean overall high / low  hard fails high / low"
+    )
     for name in ("all", *HALVES):
         f = report[name]
         print(
             f"  {name:<5} {f['sessions']:>4} {f['high']:>5} {f['low']:>4} "
             f"{_fmt(f['overall_auc']):>12} {_fmt(f['ratio_auc']):>10}"
-            f"  {f['mean_overall_high']} / {f['mean_overall_low']}"
+            f"  {f['mean_overall_high']:>10} / {f['mean_overall_low']:<10}"
+            f"  {f['hard_failed_high']:>7} / {f['hard_failed_low']}"
         )
     print("  (the rubric was tuned on the even transcripts; the odd ones are held out)")
     return 0
