@@ -357,3 +357,17 @@ async def test_progress_legend_colours_are_the_chart_lines_colours(tmp_path: Pat
             assert re.search(rf"{colour} \}}", svg), f"{dimension}: no line in that colour"
             assert f"{colour};font-weight: bold" in svg, f"{dimension}: no legend mark"
         assert len(set(LINE_COLORS.values())) == len(LINE_COLORS)
+
+
+async def test_scorecard_says_when_a_call_is_too_short_to_judge(tmp_path: Path) -> None:
+    app = make_app(tmp_path, FakeBackend(["Ну."]), ui_lang="ru", call_lang="ru")
+    async with app.run_test(size=SMALL) as pilot:
+        await open_persona(app, pilot, "calm-neighbour")
+        await say(app, pilot, "Что вас в этом больше всего тревожит?")
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert isinstance(app.screen, ScorecardScreen)
+        assert app.screen.scorecard.readiness == "not_yet"
+        headline = str(app.screen.query_one("#headline", Static).render())
+        assert "слишком короткий" in headline and "не меньше 3" in headline
+        assert on_screen(app, "Звонок слишком короткий, чтобы судить о готовности:")

@@ -156,6 +156,9 @@ class ScorecardScreen(Screen[None]):
             app.t("score.outcome.openness", value=f"{card.outcome.final_openness:.2f}"),
             style="dim",
         )
+        shortest = _min_volunteer_turns()
+        if 0 < card.metrics.volunteer_turns < shortest:
+            text.append("\n" + app.t("score.too_short", n=shortest), style="yellow")
         return text
 
     def _hard_fails(self) -> Text:
@@ -256,3 +259,10 @@ class ScorecardScreen(Screen[None]):
     def action_pick_another(self) -> None:
         """Back to the list of respondents."""
         self.callsim.back_home()
+
+
+def _min_volunteer_turns() -> int:
+    """The rubric's shortest call that readiness is judged on (shorter ones are `not_yet`)."""
+    from simulator.scoring.rubric import load_rubric
+
+    return load_rubric().readiness.min_volunteer_turns
