@@ -1,10 +1,15 @@
-"""Reply-check statistics and time to first token with the real bundled model.
+"""What the respondent says, measured reply by reply, with the real bundled model.
 
-Plays the long friendly script (tests/data/scripts/long.LANG.txt) with every persona in both
-languages and reports how many replies passed the reply check first time, after retries, and
-needed a persona fallback, plus the median time to first token at each turn.
+Plays scripted volunteers against every persona in both languages: `warm` (the long friendly
+script, tests/data/scripts/long.LANG.txt) and `hostile` (the built-in confrontational script).
+For every respondent reply it records: where the words came from (the engine's chosen lore line
+alone, that line with a sentence the model added, a free model reply, a fallback), the move,
+relevance to the volunteer's line (sentence-encoder cosine), word loops, wrong grammatical
+gender, speaking as the caller, the share of letters in the call's script, and length in words
+by mood; and the time from the volunteer's Enter to the first word on screen.
 
     .venv/bin/python scripts/reply_stats.py [--personas ID,...] [--turns N] [--json]
+        [--replies FILE]   also write every reply as JSON Lines (for reading and rating)
 """
 
 from __future__ import annotations
@@ -13,35 +18,132 @@ import argparse
 import json
 import statistics
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
+from simulator.coding.encoder import embed
 from simulator.config import data_dir, persona_dirs
+from simulator.engine import reply_check
 from simulator.engine.call import Call
 from simulator.engine.events import ReplyDiscarded, ReplyDone, ReplyToken
 from simulator.llm.embedded import EmbeddedBackend
 from simulator.persona_loader import load_personas
 
 REPO = Path(__file__).resolve().parent.parent
+SCRIPTS = {
+    "warm": REPO / "tests" / "data" / "scripts" / "long.{lang}.txt",
+    "hostile": REPO / "simulator" / "data" / "scripts" / "confrontational.{lang}.txt",
+}
 
 
-def _script(lang: str) -> list[str]:
-    path = REPO / "tests" / "data" / "scripts" / f"long.{lang}.txt"
+def _script(kind: str, lang: str) -> list[str]:
+    path = Path(str(SCRIPTS[kind]).format(lang=lang))
     lines = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines()]
     return [ln for ln in lines if ln and not ln.startswith("#")]
+
+
+def play(entries: list[Any], backend: Any, turns: int) -> tuple[list[dict[str, Any]], list[float]]:
+    """Every reply of every call as a record, and the first-word times in ms."""
+    records: list[dict[str, Any]] = []
+    first_word: list[float] = []
+    for entry in entries:
+        persona = entry.persona
+        for lang in ("ru", "en"):
+            for kind in SCRIPTS:
+                call = Call(persona, lang, backend, seed=11)
+                call.pick_up()
+                call.warm_up()  # as the app does while the volunteer types the first line
+                for n, line in enumerate(_script(kind, lang)[:turns], start=1):
+                    if call.ended:
+                        break
+                    volunteer = call.say(line)
+                    start = time.perf_counter()
+                    first: float | None = None
+                    discarded: list[str] = []
+                    for event in call.reply():
+                        if isinstance(event, ReplyToken) and first is None:
+                            first = (time.perf_counter() - start) * 1000
+                        elif isinstance(event, ReplyDiscarded):
+                            discarded.append(event.reason.split(" (")[0])
+                        elif isinstance(event, ReplyDone):
+                            turn = event.turn
+                    if first is not None:
+                        first_word.append(first)
+                    records.append(
+                        {
+                            "persona": persona.id,
+                            "lang": lang,
+                            "volunteer_kind": kind,
+                            "turn": n,
+                            "volunteer": volunteer.text,
+                            "codes": volunteer.codes,
+                            "reply": turn.text,
+                            "mood": turn.mood,
+                            "source": turn.source,
+                            "move": turn.move,
+                            "discarded": discarded,
+                            "first_word_ms": round(first, 1) if first is not None else None,
+                            "gender": persona.gender,
+                        }
+                    )
+    return records, first_word
+
+
+def measure(records: list[dict[str, Any]]) -> None:
+    """Add the automatic measures to every record."""
+    vectors = embed([r["reply"] for r in records] + [r["volunteer"] for r in records])
+    n = len(records)
+    for i, r in enumerate(records):
+        r["relevance"] = round(float(vectors[i] @ vectors[n + i]), 3)
+        r["loop"] = reply_check.word_loop(r["reply"])
+        r["wrong_gender"] = reply_check.gender_error(r["reply"], r["gender"], r["lang"])
+        r["speaks_as_caller"] = reply_check.claims_caller_identity(r["reply"], r["lang"])
+        r["script_share"] = round(reply_check.script_share(r["reply"], r["lang"]), 3)
+        r["words"] = len(r["reply"].split())
+
+
+def summarise(records: list[dict[str, Any]], first_word: list[float]) -> dict[str, Any]:
+    """The figures the README states."""
+    n = len(records)
+    sources = Counter(r["source"] for r in records)
+    kinds = Counter((r["move"] or "free").split(":")[0] for r in records)
+    words_by_mood: dict[str, list[int]] = defaultdict(list)
+    for r in records:
+        words_by_mood[r["mood"]].append(r["words"])
+    lore = sum(1 for r in records if r["move"] and r["move"] not in ("fallback",))
+    return {
+        "replies": n,
+        "by_language": dict(Counter(r["lang"] for r in records)),
+        "by_volunteer": dict(Counter(r["volunteer_kind"] for r in records)),
+        "sources": dict(sources),
+        "authored_line_only_share": round(sources["authored"] / n, 3),
+        "authored_plus_model_share": round(sources["model"] / n, 3),
+        "lore_voiced_share": round(lore / n, 3),
+        "moves": dict(kinds),
+        "relevance_median": round(statistics.median(r["relevance"] for r in records), 3),
+        "relevance_median_by_volunteer": {
+            kind: round(statistics.median(r["relevance"] for r in records if r["volunteer_kind"] == kind), 3)
+            for kind in SCRIPTS
+        },
+        "word_loops": sum(1 for r in records if r["loop"]),
+        "wrong_gender": sum(1 for r in records if r["wrong_gender"]),
+        "speaks_as_caller": sum(1 for r in records if r["speaks_as_caller"]),
+        "wrong_language": sum(1 for r in records if r["script_share"] < 0.7),
+        "words_median_by_mood": {
+            mood: statistics.median(v) for mood, v in sorted(words_by_mood.items())
+        },
+        "discarded_model_sentences": sum(len(r["discarded"]) for r in records),
+        "first_word_ms_median": round(statistics.median(first_word), 1) if first_word else None,
+    }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--personas", help="comma-separated persona ids (default: all)")
-    parser.add_argument("--turns", type=int, default=22, help="volunteer turns per call")
+    parser.add_argument("--turns", type=int, default=22, help="volunteer turns per call at most")
     parser.add_argument("--json", action="store_true")
-    parser.add_argument(
-        "--no-warm-up",
-        dest="warm_up",
-        action="store_false",
-        help="skip the warm-up the app does after pick-up (turn 1 then reads the whole persona)",
-    )
+    parser.add_argument("--replies", type=Path, help="write every reply here as JSON Lines")
     args = parser.parse_args()
 
     backend = EmbeddedBackend()
@@ -49,60 +151,18 @@ def main() -> int:
     if args.personas:
         wanted = set(args.personas.split(","))
         entries = [e for e in entries if e.id in wanted]
-    sources: Counter[str] = Counter()
-    reasons: Counter[str] = Counter()
-    ttft_by_turn: dict[int, list[float]] = {}
-    hangups = 0
-    for entry in entries:
-        assert entry.persona is not None
-        for lang in ("ru", "en"):
-            call = Call(entry.persona, lang, backend, seed=11)  # type: ignore[arg-type]
-            call.pick_up()
-            if args.warm_up:
-                call.warm_up()  # as the app does while the volunteer types the first line
-            for n, line in enumerate(_script(lang)[: args.turns], start=1):
-                if call.ended:
-                    break
-                call.say(line)
-                start = time.perf_counter()
-                first: float | None = None
-                for event in call.reply():
-                    if isinstance(event, ReplyToken) and first is None:
-                        first = time.perf_counter() - start
-                    elif isinstance(event, ReplyDiscarded):
-                        reasons[event.reason.split(" (")[0]] += 1
-                    elif isinstance(event, ReplyDone) and event.turn.source != "authored":
-                        sources[event.turn.source or "?"] += 1
-                        if first is not None and event.turn.attempts == 1:
-                            ttft_by_turn.setdefault(n, []).append(first * 1000)
-            hangups += call.record.ended_by == "hangup"
-    total = sum(sources.values())
-    figures = {
-        "replies": total,
-        "first_try": sources["model"],
-        "after_retry": sources["retry"],
-        "fallback": sources["fallback"],
-        "first_try_share": round(sources["model"] / total, 3) if total else None,
-        "after_retry_share": round(sources["retry"] / total, 3) if total else None,
-        "fallback_share": round(sources["fallback"] / total, 3) if total else None,
-        "discard_reasons": dict(reasons.most_common()),
-        "hangups": hangups,
-        "ttft_ms_median_by_turn": {
-            n: round(statistics.median(v), 1) for n, v in sorted(ttft_by_turn.items())
-        },
-    }
+    records, first_word = play(entries, backend, args.turns)
+    measure(records)
+    figures = summarise(records, first_word)
+    if args.replies:
+        with args.replies.open("w", encoding="utf-8") as handle:
+            for r in records:
+                handle.write(json.dumps(r, ensure_ascii=False) + "\n")
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=2))
         return 0
-    print(f"replies generated: {total} ({len(entries)} personas x 2 languages)")
-    for key in ("first_try", "after_retry", "fallback"):
-        print(f"  {key:12} {figures[key]:4}  {figures[key + '_share']:.1%}")
-    print(f"discarded attempts by reason: {figures['discard_reasons']}")
-    ttft = figures["ttft_ms_median_by_turn"]
-    assert isinstance(ttft, dict)
-    for n in (1, 10, 20):
-        if n in ttft:
-            print(f"  median time to first token at turn {n:2}: {ttft[n]} ms")
+    for key, value in figures.items():
+        print(f"{key:34} {value}")
     return 0
 
 

@@ -201,3 +201,28 @@ def test_a_bad_continuation_is_dropped_and_the_chosen_line_stands(continuation: 
     assert turn.source == "authored"
     topic = next(t for t in FIRM.lore.topics if t.id == "nato")
     assert turn.text in topic.lines.open.ru
+
+
+def _chat_call(answer: str) -> tuple[Call, FakeBackend]:
+    backend = FakeBackend([answer], prompt_style="chat")
+    call = Call(FIRM, "en", backend, seed=5)
+    call.pick_up()
+    call.say("Do you support the special operation?")
+    return call, backend
+
+
+def test_an_instruct_model_voices_the_chosen_line_in_its_own_words() -> None:
+    call, backend = _chat_call("x")
+    line = call.choose_move().line
+    call, backend = _chat_call(f"Well, {line[0].lower()}{line[1:]}")
+    turn = [e for e in call.reply()][-1].turn  # type: ignore[attr-defined]
+    assert turn.source == "model" and turn.text.startswith("Well, ")
+    note = backend.requests[0].messages[-1].content  # type: ignore[index]
+    assert line in note  # the engine's choice went into the instruction
+
+
+def test_an_instruct_model_that_drifts_gets_the_chosen_line_said_instead() -> None:
+    call, _ = _chat_call("The weather is lovely today, I went fishing with my grandson.")
+    turn = [e for e in call.reply()][-1].turn  # type: ignore[attr-defined]
+    assert turn.source == "authored"
+    assert turn.move and turn.move.startswith("stance:")

@@ -46,6 +46,8 @@ CONTINUATION_RELEVANCE = 0.15
 """A model continuation must be at least this similar (sentence encoder cosine) to the chosen
 line or to the volunteer's line; unrelated sentences score about 0.0-0.1, a sentence on the same
 subject 0.2 and more."""
+CHAT_MEANING = 0.5
+"""An instruct model's own words for the chosen line must be at least this close to it."""
 TALKATIVE_MOODS = ("neutral", "open")
 """Moods in which the model may add a sentence to the chosen line (guarded people say little)."""
 
@@ -259,11 +261,19 @@ class Call:
         )
 
     def _voice(self, move: Move) -> Generator[ReplyEvent, None, Turn]:
-        """Say the chosen line, word by word at once, then let the model add a sentence in its
-        own words when the respondent is in a talkative mood and the sentence passes every
-        check; otherwise the chosen line stands alone."""
+        """Say the chosen line. Transcript style: the line word by word at once, then the model
+        may add a sentence of its own (only in a talkative mood, and only when the sentence
+        passes every check). Chat style (instruct models): the model is asked to say the line
+        in its own words, and its version stands when it passes every check and keeps the
+        line's meaning; otherwise the line itself is said."""
         line = reply_check.normalise(move.line)
         yield ReplyStarted(1)
+        if self._prompt.style == "chat":
+            own = self._chat_version(line)
+            for piece in _pieces(own or line):
+                yield ReplyToken(piece)
+            source = "model" if own else "authored"
+            return self._append(self._respondent_turn(own or line, source, 1, move.source))
         for piece in _pieces(line):
             yield ReplyToken(piece)
         if self.mood not in TALKATIVE_MOODS or self._cancel.is_set():
@@ -275,22 +285,11 @@ class Call:
             yield ReplyToken(piece)
         return self._append(self._respondent_turn(f"{line} {addition}", "model", 1, move.source))
 
-    def _continuation(self, line: str) -> str:
-        """One sentence the model adds after `line`, or "" when it has nothing fit to add."""
-        from simulator.coding.encoder import embed
-
-        common = {
-            "max_tokens": CONTINUATION_TOKENS,
-            "temperature": 0.7,
-            "stop": self._prompt.stop,
-            "seed": (self.seed + 7919 * len(self.turns)) % 2**31,
-        }
-        if self._prompt.style == "chat":
-            return ""
-        prompt = f"{self._prompt.transcript(self.turns, self.mood)} {line}"
+    def _generated(self, request: GenerationRequest) -> str:
+        """The model's whole answer to `request`, cleaned; "" on a failure or a cancel."""
         text = ""
         try:
-            stream = self.backend.stream(GenerationRequest(prompt=prompt, **common))  # type: ignore[arg-type]
+            stream = self.backend.stream(request)
             try:
                 for piece in stream:
                     text += reply_check.clean(piece)
@@ -300,22 +299,53 @@ class Call:
                 stream.close()
         except BackendError:
             return ""
-        addition = _first_sentence(reply_check.normalise(text))
-        if len(addition.split()) < 3:
-            return ""
+        return reply_check.normalise(text)
+
+    def _fit(self, text: str, line: str) -> bool:
+        """Whether model text may stand in the respondent's mouth this turn."""
         volunteer_lines = tuple(t.text for t in self.turns if t.speaker == "volunteer")
         recent = tuple(t.text for t in self.turns if t.speaker == "respondent")
-        full = f"{line} {addition}"
-        if reply_check.problem(
-            full,
+        return not reply_check.problem(
+            text,
             self.lang,
             self.turns[-1].text,
             recent,
             gender=self.persona.gender,
             volunteer_lines=volunteer_lines,
-        ) or reply_check.problem(addition, self.lang, self.turns[-1].text, recent):
+        ) and not any(text.lower() in t.lower() for t in recent)
+
+    def _chat_version(self, line: str) -> str:
+        """The model's own words for `line`, or "" when they are not fit or drift from it."""
+        from simulator.coding.encoder import embed
+
+        request = GenerationRequest(
+            messages=self._prompt.voicing(self.turns, self.mood, line),
+            max_tokens=MAX_TOKENS,
+            temperature=0.7,
+            stop=self._prompt.stop,
+            seed=(self.seed + 7919 * len(self.turns)) % 2**31,
+        )
+        text = self._generated(request)
+        if len(text.split()) < 2 or not self._fit(text, line):
             return ""
-        if any(addition.lower() in t.lower() for t in recent):
+        vectors = embed([text, line])
+        return text if float(vectors[0] @ vectors[1]) >= CHAT_MEANING else ""
+
+    def _continuation(self, line: str) -> str:
+        """One sentence the model adds after `line`, or "" when it has nothing fit to add."""
+        from simulator.coding.encoder import embed
+
+        request = GenerationRequest(
+            prompt=f"{self._prompt.transcript(self.turns, self.mood)} {line}",
+            max_tokens=CONTINUATION_TOKENS,
+            temperature=0.7,
+            stop=self._prompt.stop,
+            seed=(self.seed + 7919 * len(self.turns)) % 2**31,
+        )
+        addition = _first_sentence(self._generated(request))
+        if len(addition.split()) < 3:
+            return ""
+        if not self._fit(f"{line} {addition}", line) or not self._fit(addition, line):
             return ""
         vectors = embed([addition, line, self.turns[-1].text])
         if float(max(vectors[1:] @ vectors[0])) < CONTINUATION_RELEVANCE:

@@ -28,6 +28,7 @@ class _Wording(BaseModel):
     header: str
     moods: dict[Mood, str]
     mood_note: str
+    voice_note: str
     system: str
     ring: str
 
@@ -112,6 +113,16 @@ class PromptBuilder:
         every later prompt that is already known (see `Call.warm_up`)."""
         head = self.transcript(turns, "neutral").rsplit("\n", 1)[0]
         return f"{head}\n{self.words.volunteer_label}:"
+
+    def voicing(self, turns: list[Turn], mood: Mood, line: str) -> tuple[ChatMessage, ...]:
+        """Chat messages asking the model to say `line` (the engine's choice) in its own words:
+        the last volunteer message carries the note instead of the bare mood cue."""
+        out = list(self.messages(turns, mood))
+        last = out[-1]
+        text = last.content.rsplit("\n", 1)[0]
+        note = self.words.voice_note.format(mood=self.words.moods[mood], line=_one_line(line))
+        out[-1] = ChatMessage(last.role, f"{text}\n{note}")
+        return tuple(out)
 
     def messages(self, turns: list[Turn], mood: Mood) -> tuple[ChatMessage, ...]:
         """The call so far as chat messages; the mood cue rides on the volunteer's messages."""
