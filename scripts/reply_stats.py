@@ -103,6 +103,10 @@ def measure(records: list[dict[str, Any]]) -> None:
         r["words"] = len(r["reply"].split())
 
 
+def _relevance(records: list[dict[str, Any]], kind: str) -> list[float]:
+    return [r["relevance"] for r in records if r["volunteer_kind"] == kind]
+
+
 def summarise(records: list[dict[str, Any]], first_word: list[float]) -> dict[str, Any]:
     """The figures the README states."""
     n = len(records)
@@ -123,8 +127,7 @@ def summarise(records: list[dict[str, Any]], first_word: list[float]) -> dict[st
         "moves": dict(kinds),
         "relevance_median": round(statistics.median(r["relevance"] for r in records), 3),
         "relevance_median_by_volunteer": {
-            kind: round(statistics.median(r["relevance"] for r in records if r["volunteer_kind"] == kind), 3)
-            for kind in SCRIPTS
+            kind: round(statistics.median(_relevance(records, kind)), 3) for kind in SCRIPTS
         },
         "word_loops": sum(1 for r in records if r["loop"]),
         "wrong_gender": sum(1 for r in records if r["wrong_gender"]),
