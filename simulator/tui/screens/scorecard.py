@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -212,20 +214,25 @@ class ScorecardScreen(Screen[None]):
         text.rstrip()
         return text
 
-    def _suggestions(self) -> Text:
+    def _suggestions(self) -> RenderableType:
+        """Each suggestion: the quoted turn, then why and what to try, each wrapping under its
+        own text rather than under the label."""
         app = self.callsim
         if not self.scorecard.suggestions:
             return Text(app.t("score.none"), style="dim")
-        text = Text()
-        for s in self.scorecard.suggestions:
-            text.append(self.turn_label(s.turn) + ": ", style="bold")
-            text.append(f"«{literal(s.quote)}»\n", style="italic")
-            text.append(f"  {app.t('score.why')}: ", style="bold yellow")
-            text.append(literal(s.why) + "\n")
-            text.append(f"  {app.t('score.try_instead')}: ", style="bold green")
-            text.append(f"«{literal(s.try_instead)}»\n\n")
-        text.rstrip()
-        return text
+        why, try_instead = app.t("score.why") + ":", app.t("score.try_instead") + ":"
+        parts: list[RenderableType] = []
+        for i, s in enumerate(self.scorecard.suggestions):
+            head = Text("\n" if i else "")
+            head.append(self.turn_label(s.turn) + ": ", style="bold")
+            head.append(f"«{literal(s.quote)}»", style="italic")
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(width=max(len(why), len(try_instead)) + 2, justify="right")
+            grid.add_column()
+            grid.add_row(Text(why, style="bold yellow"), Text(literal(s.why)))
+            grid.add_row(Text(try_instead, style="bold green"), Text(f"«{literal(s.try_instead)}»"))
+            parts += [head, grid]
+        return Group(*parts)
 
     def _transcript(self) -> Text:
         app = self.callsim
