@@ -29,13 +29,12 @@ from simulator.limits import (
     read_bounded,
 )
 from simulator.persona import Difficulty, Persona
+from simulator.persona_checks import Loc, persona_findings
 from simulator.safe_text import printable, unsafe_char
 
 PERSONA_SUFFIXES = (".yaml", ".yml")
 FILE_FIELD = "(file)"
 """The field shown for problems with the file as a whole (unreadable, not YAML, not a mapping)."""
-
-Loc = tuple[int | str, ...]
 
 
 @dataclass(frozen=True)
@@ -482,9 +481,24 @@ def load_persona(path: Path) -> Persona:
                 f"is {persona.id!r} but the file is {path.name}; they must match",
             )
         )
+    if persona is not None:
+        problems += _lore_problems(path, root, persona)
     if problems or persona is None:
         raise PersonaError(sorted(problems, key=lambda p: (p.line, p.column)))
     return persona
+
+
+def _lore_problems(path: Path, root: yaml.Node, persona: Persona) -> list[Problem]:
+    """What `persona_checks` finds beyond the schema (repeated ids and lines, keys without
+    words, wrong grammatical gender, lines spoken as the caller), each at its line."""
+
+    def where(loc: Loc) -> str:
+        return f"{field_path(loc)} (line {_node_at(root, loc).start_mark.line + 1})"
+
+    return [
+        _problem_at(path, _node_at(root, finding.loc), finding.loc, finding.message)
+        for finding in persona_findings(persona, where)
+    ]
 
 
 def persona_files(directory: Path) -> list[Path]:
