@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+from simulator.cli.persona_cmd import skeleton_text
+from simulator.persona_loader import load_persona
 
 REPO = Path(__file__).resolve().parent.parent
 PERSONAS = REPO / "personas"
@@ -113,13 +117,52 @@ def test_new_writes_a_skeleton_that_validates_once_filled(tmp_path: Path) -> Non
     assert unfilled.stdout.count("still a placeholder") == unfilled.stdout.count("\n") > 10
 
     text = path.read_text(encoding="utf-8")
-    filled = re.sub(r'TODO[^"\n]*', "Written by the trainer.", text)
+    # A trainer writes a different line each time (the same line twice is a problem).
+    written = (f"Written by the trainer, line {_letters(n)}." for n in itertools.count())
+    filled = re.sub(r'TODO[^"\n]*', lambda _: next(written), text)
     path.write_text(filled, encoding="utf-8")
+    ids_left = callsim("persona", "validate", str(path))
+    assert ids_left.returncode == 1
+    assert [line.split(": ", 1)[1] for line in ids_left.stdout.splitlines()] == [
+        "lore.topics[0].id: still a placeholder: rename 'todo-topic' to a short id of your own "
+        "(lowercase, e.g. prices)",
+        "lore.stances[0].id: still a placeholder: rename 'todo-stance' to a short id of your own "
+        "(lowercase, e.g. support_war)",
+        "lore.facts[0].id: still a placeholder: rename 'todo-fact' to a short id of your own "
+        "(lowercase, e.g. cousins_poltava)",
+    ]
+
+    path.write_text(re.sub(r"\btodo-(\w+)", r"taxi-\1", filled), encoding="utf-8")
     valid = callsim("persona", "validate", str(path))
     assert valid.returncode == 0, valid.stdout
 
+    persona = load_persona(path)
+    lore = persona.lore
+    assert persona.gender == "female"
+    assert [len(lore.topics), len(lore.stances), len(lore.facts)] == [1, 1, 1]
+    assert lore.deflections is not None and sorted(lore.reactions) == ["confront", "empathy"]
+    assert lore.topics[0].examples is not None
+
     listed = callsim("personas", "--json", personas_dir=tmp_path)
     assert [e["id"] for e in json.loads(listed.stdout) if e["valid"]] == ["taxi-driver"]
+
+
+def _letters(n: int) -> str:
+    """0 -> "a", 25 -> "z", 26 -> "aa": distinct words (the checks ignore digits)."""
+    out = ""
+    n += 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        out = chr(ord("a") + rest) + out
+    return out
+
+
+def test_skeleton_explains_the_lore() -> None:
+    text = skeleton_text("taxi-driver")
+    for words in ("lemmas", "base words", "short", "two or three sentences", "min_trust"):
+        assert words in text, words
+    for part in ("topics:", "stances:", "facts:", "deflections:", "reactions:"):
+        assert f"  {part}" in text, part
 
 
 def test_new_refuses_to_overwrite_and_bad_ids(tmp_path: Path) -> None:
