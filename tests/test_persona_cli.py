@@ -159,7 +159,7 @@ def _letters(n: int) -> str:
 
 def test_skeleton_explains_the_lore() -> None:
     text = skeleton_text("taxi-driver")
-    for words in ("lemmas", "base words", "short", "two or three sentences", "min_trust"):
+    for words in ("lemmas", "plural", "short", "two or three sentences", "min_trust"):
         assert words in text, words
     for part in ("topics:", "stances:", "facts:", "deflections:", "reactions:"):
         assert f"  {part}" in text, part

@@ -137,3 +137,24 @@ def test_checks_are_fast_for_a_bundled_persona() -> None:
             persona_findings(persona)
             best = min(best, time.perf_counter() - start)
         assert best < 0.3, (persona_id, best)
+
+
+@pytest.mark.parametrize(
+    ("line", "asks_support"),
+    [
+        ("Спасибо вам за то, что выслушали. Можно спросить?", False),
+        ("Спасибо вам за разговор.", False),
+        ("Вы за то, что сейчас происходит?", True),
+        ("Вы за то, что происходит на Украине?", True),
+        ("А вы за или против?", True),
+        ("Вы за войну?", True),
+    ],
+)
+def test_thanking_the_firm_supporter_is_not_asking_if_he_supports_it(
+    line: str, asks_support: bool
+) -> None:
+    from simulator.engine.lore import LoreIndex
+
+    index = LoreIndex(load_persona(PERSONAS / "firm-supporter.yaml"), "ru")
+    found = {(m.kind, m.id) for m in index.matches(line)}
+    assert (("stance", "support_operation") in found) is asks_support
