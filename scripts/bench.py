@@ -81,7 +81,10 @@ TARGETS: dict[str, tuple[str, Target]] = {
     "ttft_engine_over_raw": ("generation", Target("<=", 1.15)),
     "ttft_turn20_over_turn1": ("generation", Target("<=", 1.5)),
     "decode_engine_over_raw": ("generation", Target(">=", 0.9)),
-    "coder_utterances_per_s": ("coder", Target(">=", 2000)),
+    "coder_over_bare_encoder": ("coder", Target(">=", 0.7)),
+    "coder_turn_over_bare_encode": ("coder", Target("<=", 2.0)),
+    "reply_first_word_over_raw_reply": ("replies", Target("<=", 1.5)),
+    "reply_turn20_over_turn1": ("replies", Target("<=", 1.5)),
     "scorecard_ms_40_turns": ("scorecard", Target("<", 50)),
     "app_start_over_bare_textual": ("app_start", Target("<=", 1.5)),
     "server_concurrent_calls_completed": ("server", Target(">=", SERVER_CALLS)),
@@ -336,21 +339,124 @@ def coder_utterances() -> list[tuple[str, Lang]]:
 
 
 def measure_coder(quick: bool) -> dict[str, Any]:
-    """Utterances per second through `callsim code` (a child process, start-up included: what a
-    trainer coding a file sees) and through `code_utterance` in-process, via
-    `scripts/bench_coder.py`."""
+    """The coder against its floor, the bare sentence encoder, side by side in one run.
+
+    - `callsim code` over N lines (a child process, start-up included: what a trainer coding a
+      file sees) against the bare encoder embedding the same lines in the same batches of
+      `code_cmd.BATCH`, in this process, weights already loaded.
+    - One turn in a call: `code_utterance` of a turn it has not seen (so no cached embedding)
+      against one bare encode of the same text, median over the turns of the long script.
+    """
     from scripts import bench_coder
+    from simulator.cli.code_cmd import BATCH
+    from simulator.coding import code_utterance
+    from simulator.coding.encoder import embed
 
     runs = 1 if quick else 3
-    texts = bench_coder._texts(2000 if quick else 5000)
+    texts = bench_coder._texts(1000 if quick else 2000)
     cli = bench_coder.bench_cli(texts, runs)
-    first, warm = bench_coder.bench_api(texts, runs)
+    embed(texts[:BATCH])  # load the weights
+    bare = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        for i in range(0, len(texts), BATCH):
+            embed(texts[i : i + BATCH])
+        bare.append(len(texts) / (time.perf_counter() - start))
+    bare_rate = median(bare)
+    turns = read_script(LONG_SCRIPT)
+    code_utterance("Здравствуйте!", "ru")  # lexicon, pymorphy3 and heads loaded
+    coder_ms, encode_ms = [], []
+    for run in range(runs):
+        for i, line in enumerate(turns):
+            text = f"{line} ({run}.{i})"  # unseen by the embedding cache
+            start = time.perf_counter()
+            code_utterance(text, "ru", turns[i - 1] if i else None)
+            coder_ms.append((time.perf_counter() - start) * 1000)
+            start = time.perf_counter()
+            embed([text])
+            encode_ms.append((time.perf_counter() - start) * 1000)
+    coder_turn, encode_turn = median(coder_ms), median(encode_ms)
     return {
         "coder_utterances_per_s": round(cli),
-        "coder_api_warm_utterances_per_s": round(warm),
-        "coder_api_first_pass_utterances_per_s": round(first),
+        "bare_encoder_utterances_per_s": None if bare_rate is None else round(bare_rate),
+        "coder_over_bare_encoder": _rounded(ratio(cli, bare_rate)),
+        "coder_turn_ms_median": _rounded(coder_turn, 2),
+        "bare_encode_ms_median": _rounded(encode_turn, 2),
+        "coder_turn_over_bare_encode": _rounded(ratio(coder_turn, encode_turn)),
         "coder_lines": len(texts),
     }
+
+
+def _rounded(value: float | None, digits: int = 3) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def without_lore(persona: Persona) -> Persona:
+    """The persona with no lore: the model speaks freely (a trainer's minimal persona), which
+    is what the time-to-first-token and decode comparisons with raw llama.cpp measure."""
+    from simulator.persona import Lore
+
+    return persona.model_copy(update={"lore": Lore()})
+
+
+def measure_replies(runs: int, persona: Persona) -> dict[str, Any]:
+    """Enter to the first word of the reply on screen (the engine chooses the respondent's move
+    from the lore and says it at once; the model may add a sentence), against the time raw
+    llama.cpp takes to generate one whole reply of the same length for the same prompt, turn by
+    turn over turns 1-20 of the long script; both in this process, side by side."""
+    from llama_cpp import Llama
+
+    from simulator.engine.call import Call
+    from simulator.llm.embedded import EmbeddedBackend
+
+    lines = read_script(LONG_SCRIPT)[: max(TTFT_TURNS)]
+    engine = EmbeddedBackend()
+    loaded = engine._model
+    raw = Llama(
+        model_path=str(engine.model_path),
+        n_ctx=loaded.n_ctx,
+        n_threads=os.cpu_count() or 1,
+        verbose=False,
+    )
+    first_ms: dict[int, list[float]] = {}
+    ratios: list[float] = []
+    for run in range(runs + 1):
+        keep = run > 0  # the first call warms both models and the lore index
+        log(f"replies run {run}/{runs}: {len(lines)} turns")
+        call = Call(persona, "ru", engine, seed=2000 + run, max_turns=len(lines) + 5)
+        call.pick_up()
+        call.warm_up()
+        for number, line in enumerate(lines, start=1):
+            if call.ended:
+                break
+            prompt = call._prompt.transcript(call.turns + [_pending(line)], "neutral")
+            engine_first, _ = engine_turn(call, line)
+            reply = call.turns[-1].text
+            tokens = len(raw.tokenize(reply.encode("utf-8"), add_bos=False))
+            start = time.perf_counter()
+            for _ in raw.create_completion(
+                prompt=prompt, stream=True, max_tokens=max(1, tokens), temperature=0.7, seed=run
+            ):
+                pass
+            raw_reply = time.perf_counter() - start
+            if keep and engine_first is not None:
+                first_ms.setdefault(number, []).append(engine_first * 1000)
+                ratios.append(engine_first / raw_reply)
+    every = [ms for values in first_ms.values() for ms in values]
+    growth = ratio(median(first_ms.get(20, [])), median(first_ms.get(1, [])))
+    return {
+        "reply_first_word_ms_median": _rounded(median(every), 1),
+        "reply_first_word_over_raw_reply": _rounded(median(ratios)),
+        "reply_turn20_over_turn1": _rounded(growth),
+        "reply_first_word_ms_turn1": _rounded(median(first_ms.get(1, [])), 1),
+        "reply_first_word_ms_turn20": _rounded(median(first_ms.get(20, [])), 1),
+    }
+
+
+def _pending(line: str) -> Any:
+    from simulator.session import Turn
+
+    return Turn(speaker="volunteer", text=line)
 
 
 def forty_turn_record() -> Any:
@@ -603,7 +709,8 @@ def measure_all(quick: bool, persona_id: str, skip: set[str]) -> dict[str, Any]:
     runs = 1 if quick else 5
     figures["generation_runs"] = runs
     sections: list[tuple[str, Callable[[], dict[str, Any]]]] = [
-        ("generation", lambda: measure_generation(runs, persona)),
+        ("generation", lambda: measure_generation(runs, without_lore(persona))),
+        ("replies", lambda: measure_replies(runs, persona)),
         ("coder", lambda: measure_coder(quick)),
         ("scorecard", lambda: measure_scorecard(quick)),
         ("app_start", lambda: measure_app_start(quick)),
@@ -656,7 +763,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--persona", default=DEFAULT_PERSONA, help="persona id to call")
     parser.add_argument(
         "--skip", action="append", default=[], metavar="SECTION",
-        choices=["generation", "coder", "scorecard", "app_start", "peak_rss", "server"],
+        choices=["generation", "replies", "coder", "scorecard", "app_start", "peak_rss", "server"],
         help="leave a section out (repeatable)",
     )  # fmt: skip
     args = parser.parse_args(argv)

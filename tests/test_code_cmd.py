@@ -86,7 +86,7 @@ def test_missing_or_empty_text_and_bad_lang_are_named() -> None:
     assert "stdin line 1:" in bad_lang.stderr and "'de'" in bad_lang.stderr
 
 
-def test_lang_flag_forces_the_lexicon() -> None:
+def test_lang_flag_picks_the_lexicon() -> None:
     text = "I'm not blaming you, you know.\n"
     auto = _records(_callsim_code(text).stdout)[0]
     forced = _callsim_code(text, "--lang", "ru")
@@ -95,8 +95,28 @@ def test_lang_flag_forces_the_lexicon() -> None:
     assert auto["codes"] == [] and _records(forced.stdout)[0]["codes"] == []
     english = _records(_callsim_code("You people believe anything.\n", "--lang", "en").stdout)
     assert english[0]["codes"] == ["confront"]
+    # The learned heads read meaning, not script: hostility is still heard under --lang ru,
+    # but the evidence can no longer come from an English cue.
     as_russian = _records(_callsim_code("You people believe anything.\n", "--lang", "ru").stdout)
-    assert as_russian[0]["codes"] == []
+    assert as_russian[0]["evidence"].get("confront") in (None, ["You people believe anything."])
+
+
+def test_prev_gives_context_and_lines_are_coded_in_order() -> None:
+    lines = [
+        {"id": "a", "text": "Вам не стыдно?"},
+        {
+            "id": "b",
+            "text": "То есть вам кажется, что вас никто не спрашивал.",
+            "prev": "Меня никто не спрашивал, хочу я этого или нет.",
+        },
+        {"id": "c", "text": "Okay."},
+    ]
+    text = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines * 20)
+    records = _records(_callsim_code(text).stdout)
+    assert [r["id"] for r in records] == ["a", "b", "c"] * 20
+    assert "guilt" in records[0]["codes"] and "reflection" not in records[0]["codes"]
+    assert "reflection" in records[1]["codes"]
+    assert records[2]["codes"] == []
 
 
 def test_bad_lang_flag_is_a_usage_error() -> None:

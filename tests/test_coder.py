@@ -1,4 +1,8 @@
-"""The behaviour coder: lemmas, negation, questions, reflection, evidence, lexicon errors."""
+"""The behaviour coder: lemmas, negation, questions, reflection, evidence, lexicon errors.
+
+Tests through `code_utterance` check what a volunteer sees (lexicon and learned heads together);
+tests through `cue_coder` check the lexicon layer itself (the cue files that feed the heads and
+give evidence spans)."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import pytest
 
 from simulator.codes import CODES
 from simulator.coding import Coder, LexiconError, code_utterance, detect_lang, load_lexicon
+from simulator.coding.coder import bundled_coder as cue_coder
 from simulator.coding.lexicon import DATA_DIR
 from simulator.coding.patterns import PatternError, compile_pattern
 from simulator.coding.text import analyse
@@ -129,8 +134,8 @@ def test_negation_cancels_a_cue(negated: str, plain: str, code: str) -> None:
 
 
 def test_a_cue_that_spells_out_negation_is_not_cancelled() -> None:
-    assert "autonomy" in code_utterance("You don't have to answer that.", "en").codes
-    assert "common_ground" in code_utterance("Никто не хочет войны.", "ru").codes
+    assert "autonomy" in cue_coder("en").code("You don't have to answer that.").codes
+    assert "common_ground" in cue_coder("ru").code("Никто не хочет войны.").codes
 
 
 @pytest.mark.parametrize(
@@ -163,7 +168,7 @@ def test_questions_open_and_closed(text: str, expected: str) -> None:
     "text", ["How can you be so blind?", "Как можно быть таким слепым?", "Вы что, не видите?"]
 )
 def test_an_attack_phrased_as_a_question_is_confront_not_a_question(text: str) -> None:
-    codes = code_utterance(text).codes
+    codes = cue_coder(detect_lang(text)).code(text).codes
     assert "confront" in codes
     assert not {"open_question", "closed_question"} & set(codes)
 
@@ -312,7 +317,7 @@ def test_statements_to_the_respondent_that_are_not_reflections(text: str) -> Non
     ],
 )
 def test_questions_without_a_question_mark_or_with_one_word(text: str, expected: str) -> None:
-    assert code_utterance(text, "en").codes == (expected,)
+    assert cue_coder("en").code(text).codes == (expected,)
 
 
 @pytest.mark.parametrize("text", ["Okay?", "Sorry?", "Да?", "Алло?", "Нацисты? Серьёзно?"])
@@ -440,7 +445,7 @@ def test_cues_once_hidden_by_phrase_alternatives_now_match(text: str, code: str)
 def test_cues_once_written_as_phrase_alternatives_of_different_lengths_match(
     text: str, lang: str, code: str
 ) -> None:
-    assert code in code_utterance(text, lang).codes
+    assert code in cue_coder(lang).code(text).codes
 
 
 @pytest.mark.parametrize(
@@ -463,7 +468,7 @@ def test_a_how_can_you_question_is_a_question_not_an_attack(text: str) -> None:
     ],
 )
 def test_imperative_invitations_to_talk_are_open_questions(text: str) -> None:
-    assert code_utterance(text, "en").codes == ("open_question",)
+    assert cue_coder("en").code(text).codes == ("open_question",)
 
 
 def test_interesno_kak_without_mne_asks_but_interesno_chto_remarks() -> None:

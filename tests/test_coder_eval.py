@@ -33,21 +33,29 @@ def _eval_module() -> ModuleType:
 def test_annomi_question_and_reflection_floors() -> None:
     figures = _eval_module().evaluate_annomi(ANNOMI)
     assert figures["question"]["f1"] >= 0.895
-    assert figures["open_closed_accuracy"] >= 0.805
-    assert figures["reflection"]["f1"] >= 0.63
+    assert figures["open_closed_accuracy"] >= 0.815
+    assert figures["reflection"]["f1"] >= 0.71
 
 
 @pytest.mark.skipif(not ANNOMI.exists(), reason=f"AnnoMI calibration data not present at {ANNOMI}")
 def test_annomi_held_out_half_keeps_up_with_the_tuned_half() -> None:
-    # Cues are tuned on even transcripts; the odd ones show whether they generalise.
+    # Cues were tuned and the heads trained on even transcripts; the odd ones are held out.
     odd = _eval_module().evaluate_annomi(ANNOMI, "odd")
     assert odd["question"]["f1"] >= 0.875
-    assert odd["open_closed_accuracy"] >= 0.80
-    assert odd["reflection"]["f1"] >= 0.63
+    assert odd["open_closed_accuracy"] >= 0.79
+    assert odd["reflection"]["f1"] >= 0.66
+
+
+@pytest.mark.parametrize(("lang", "floor"), [("ru", 0.79), ("en", 0.775)])
+def test_corpus_test_split_macro_f1_floor(lang: str, floor: float) -> None:
+    # The held-out split of corpus/coder/: never trained or tuned on.
+    figures = _eval_module().evaluate_corpus("test")[lang]
+    assert figures["macro_f1"] >= floor, figures["codes"]
 
 
 @pytest.mark.skipif(not TESTSET.exists(), reason=f"labelled test set not present at {TESTSET}")
-@pytest.mark.parametrize(("lang", "floor"), [("ru", 0.915), ("en", 0.91)])
+@pytest.mark.parametrize(("lang", "floor"), [("ru", 0.96), ("en", 0.96)])
 def test_own_testset_macro_f1_floor(lang: str, floor: float) -> None:
+    # The hand-tuned set is training data for the heads now: a regression floor, not a measure.
     figures = _eval_module().evaluate_testset(TESTSET)[lang]
     assert figures["macro_f1"] >= floor, figures["codes"]

@@ -1,7 +1,18 @@
-"""What the learned heads see of one volunteer turn: its sentence embedding, the respondent's line
-before it (a reflection restates it), how the two relate, and what the lexicon found."""
+"""What the learned heads see of one volunteer turn.
+
+Dense part: the turn's sentence embedding; the respondent's line before it (a reflection
+restates it) and how the two relate; the strongest and weakest value of each dimension over the
+turn's sentences (a turn often does two things, one per sentence); a few surface facts; the
+auxiliary hostile-wording score; what the lexicon found. Sparse part: character n-grams of the
+words (2-5 letters, TF-IDF), which learn wordings the cue lists never named.
+"""
 
 from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -9,7 +20,7 @@ from simulator.codes import CODES, Lang
 from simulator.coding.coder import Coding
 from simulator.coding.encoder import DIM
 
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2
 """Bumped whenever the layout below changes; heads trained on another layout refuse to load."""
 
 SCALARS = (
@@ -22,27 +33,70 @@ SCALARS = (
     "sentences",
     "toxicity",
 )
-"""Named scalar features after the three embedding blocks, then one lexicon decision and one
-lexicon cue score per code."""
+"""Named scalar features after the embedding blocks, then one lexicon decision and one lexicon
+cue score per code."""
 
-WIDTH = 3 * DIM + len(SCALARS) + 2 * len(CODES)
-"""Length of one feature vector."""
+DENSE_WIDTH = 5 * DIM + len(SCALARS) + 2 * len(CODES)
+"""Length of the dense feature vector."""
+
+NGRAMS = (2, 5)
+"""Shortest and longest character n-gram."""
+
+_SPACES = re.compile(r"\s+")
+_SENTENCE = re.compile(r"[^.!?…]+[.!?…]*")
 
 
-def features(
+def sentences(text: str) -> list[str]:
+    """The sentences of a turn (ends at . ! ? …); the whole turn when it has one."""
+    found = [s.strip() for s in _SENTENCE.findall(text)]
+    found = [s for s in found if any(ch.isalnum() for ch in s)]
+    return found if len(found) > 1 else [text]
+
+
+def char_ngrams(text: str) -> list[str]:
+    """Character n-grams inside word boundaries, each word padded with a space (the same as
+    scikit-learn's `char_wb` analyzer on lowercased text, which trains the heads)."""
+    low, high = NGRAMS
+    grams: list[str] = []
+    for word in _SPACES.sub(" ", text.lower()).split():
+        padded = f" {word} "
+        for n in range(low, high + 1):
+            offset = 0
+            grams.append(padded[offset : offset + n])
+            while offset + n < len(padded):
+                offset += 1
+                grams.append(padded[offset : offset + n])
+            if offset == 0:
+                break
+    return grams
+
+
+def char_tfidf(text: str, vocabulary: dict[str, int], idf: np.ndarray) -> dict[int, float]:
+    """Sparse TF-IDF of `text`'s character n-grams (sublinear tf, L2-normalised): column ->
+    value."""
+    counts = Counter(g for g in char_ngrams(text) if g in vocabulary)
+    values = {
+        vocabulary[g]: (1.0 + math.log(n)) * float(idf[vocabulary[g]]) for g, n in counts.items()
+    }
+    norm = math.sqrt(sum(v * v for v in values.values()))
+    return {k: v / norm for k, v in values.items()} if norm else {}
+
+
+def dense_features(
     text: str,
     lang: Lang,
     text_vector: np.ndarray,
     prev_vector: np.ndarray | None,
+    sentence_vectors: Sequence[np.ndarray] | np.ndarray,
     cues: Coding,
     toxicity: float,
 ) -> np.ndarray:
-    """The feature vector of one turn; `prev_vector` is None when there is no previous line and
-    `toxicity` is the auxiliary hostile-wording score of `text_vector` (0..1)."""
+    """The dense feature vector of one turn; `prev_vector` is None when there is no previous
+    line; `sentence_vectors` are the embeddings of `sentences(text)`."""
     prev = prev_vector if prev_vector is not None else np.zeros(DIM, dtype=np.float32)
+    stacked = np.asarray(sentence_vectors, dtype=np.float32).reshape(-1, DIM)
     stripped = text.rstrip()
     words = len(text.split())
-    sentences = max(1, sum(text.count(mark) for mark in ".!?…"))
     scalars = [
         float(text_vector @ prev) if prev_vector is not None else 0.0,
         1.0 if prev_vector is not None else 0.0,
@@ -50,7 +104,7 @@ def features(
         1.0 if stripped.endswith("?") else 0.0,
         min(text.count("?"), 3) / 3.0,
         float(np.log1p(words)) / 5.0,
-        min(sentences, 6) / 6.0,
+        min(len(stacked), 6) / 6.0,
         toxicity,
     ]
     decisions = [1.0 if code in cues.codes else 0.0 for code in CODES]
@@ -60,6 +114,8 @@ def features(
             text_vector,
             prev,
             text_vector * prev,
+            stacked.max(axis=0),
+            stacked.min(axis=0),
             np.asarray(scalars + decisions + scores, dtype=np.float32),
         ]
     ).astype(np.float32)

@@ -1,5 +1,6 @@
-"""The learned per-code heads: one logistic regression per behaviour code over `features`, with
-a decision threshold per code and language, and the small auxiliary hostile-wording head.
+"""The learned per-code heads: one logistic regression per behaviour code over the dense features
+and the character n-grams of `features`, with a decision threshold per code and language, and
+the small auxiliary hostile-wording head.
 
 They live in one data file (`data/heads.npz`) that `scripts/train_coder.py` rebuilds from the
 labelled corpus; the file records a hash of what it was trained on, and a test fails when the
@@ -9,6 +10,7 @@ corpus or the lexicons change without retraining.
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,7 +21,7 @@ import numpy as np
 
 from simulator.codes import CODES, LANGS, Lang
 from simulator.coding.encoder import DIM
-from simulator.coding.features import FEATURES_VERSION, WIDTH
+from simulator.coding.features import DENSE_WIDTH, FEATURES_VERSION, char_tfidf
 from simulator.errors import UserError
 
 HEADS_PATH = Path(__file__).parent / "data" / "heads.npz"
@@ -35,7 +37,13 @@ class Heads:
     """Trained weights, thresholds and what they were trained on."""
 
     weights: np.ndarray
-    """(codes, WIDTH) float32."""
+    """(codes, DENSE_WIDTH) float32: weights of the dense features."""
+    char_weights: np.ndarray
+    """(codes, n-grams) float32: weights of the character n-gram TF-IDF."""
+    vocabulary: tuple[str, ...]
+    """The character n-grams, in column order."""
+    idf: np.ndarray
+    """(n-grams,) inverse document frequency of each n-gram."""
     bias: np.ndarray
     """(codes,) float32."""
     thresholds: np.ndarray
@@ -46,13 +54,30 @@ class Heads:
     meta: dict[str, Any]
     """`features_version`, `training_hash` and counts of what was trained on."""
 
+    @property
+    def columns(self) -> dict[str, int]:
+        """n-gram -> column (built once)."""
+        cached: dict[str, int] | None = self.__dict__.get("_columns")
+        if cached is None:
+            cached = {gram: i for i, gram in enumerate(self.vocabulary)}
+            object.__setattr__(self, "_columns", cached)
+        return cached
+
     def toxicity(self, vectors: np.ndarray) -> np.ndarray:
         """Probability of hostile wording for each embedding row."""
         return _sigmoid(vectors @ self.toxicity_weights + self.toxicity_bias)
 
-    def probabilities(self, rows: np.ndarray) -> np.ndarray:
-        """(n, codes) probability of each code for each feature row."""
-        return _sigmoid(rows @ self.weights.T + self.bias)
+    def probabilities(self, rows: np.ndarray, texts: list[str]) -> np.ndarray:
+        """(n, codes) probability of each code for each dense feature row and its text."""
+        logits = rows @ self.weights.T + self.bias
+        columns = self.columns
+        for i, text in enumerate(texts):
+            sparse = char_tfidf(text, columns, self.idf)
+            if sparse:
+                index = np.fromiter(sparse.keys(), dtype=np.int64)
+                values = np.fromiter(sparse.values(), dtype=np.float32)
+                logits[i] += self.char_weights[:, index] @ values
+        return _sigmoid(logits)
 
     def threshold(self, lang: Lang) -> np.ndarray:
         """The per-code thresholds for `lang`."""
@@ -62,6 +87,9 @@ class Heads:
         """Write the heads to `path` (deterministic bytes for the same heads)."""
         arrays = {
             "weights": self.weights.astype(np.float32),
+            "char_weights": self.char_weights.astype(np.float32),
+            "vocabulary": np.asarray(self.vocabulary, dtype=str),
+            "idf": self.idf.astype(np.float32),
             "bias": self.bias.astype(np.float32),
             "thresholds": self.thresholds.astype(np.float32),
             "toxicity_weights": self.toxicity_weights.astype(np.float32),
@@ -91,6 +119,9 @@ def load_heads(path: Path = HEADS_PATH) -> Heads:
         meta = json.loads(str(arrays["meta"]))
         heads = Heads(
             weights=arrays["weights"].astype(np.float32),
+            char_weights=arrays["char_weights"].astype(np.float32),
+            vocabulary=tuple(str(gram) for gram in arrays["vocabulary"].tolist()),
+            idf=arrays["idf"].astype(np.float32),
             bias=arrays["bias"].astype(np.float32),
             thresholds=arrays["thresholds"].astype(np.float32),
             toxicity_weights=arrays["toxicity_weights"].astype(np.float32),
@@ -100,8 +131,11 @@ def load_heads(path: Path = HEADS_PATH) -> Heads:
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise HeadsError(f"{path}: coder heads file is corrupt ({reason[:80]}); {REBUILD}") from exc
+    grams = len(heads.vocabulary)
     expected = {
-        "weights": (len(CODES), WIDTH),
+        "weights": (len(CODES), DENSE_WIDTH),
+        "char_weights": (len(CODES), grams),
+        "idf": (grams,),
         "bias": (len(CODES),),
         "thresholds": (len(LANGS), len(CODES)),
         "toxicity_weights": (DIM,),
@@ -117,7 +151,13 @@ def load_heads(path: Path = HEADS_PATH) -> Heads:
     return heads
 
 
+HEADS_ENV = "CALLSIM_CODER_HEADS"
+"""Names another heads file (e.g. one a trainer retrained on their own corpus)."""
+
+
 @lru_cache(maxsize=1)
 def bundled_heads() -> Heads:
-    """The heads shipped with callsim (read once per process)."""
-    return load_heads()
+    """The heads shipped with callsim, or the file `$CALLSIM_CODER_HEADS` names (read once per
+    process)."""
+    override = os.environ.get(HEADS_ENV)
+    return load_heads(Path(override) if override else HEADS_PATH)

@@ -17,9 +17,16 @@ from simulator.codes import CODES, Code, Lang
 from simulator.coding.coder import Coder, Coding
 from simulator.coding.coder import bundled_coder as bundled_cue_coder
 from simulator.coding.encoder import embed, embed_one
-from simulator.coding.features import features
+from simulator.coding.features import dense_features, sentences
 from simulator.coding.heads import Heads, bundled_heads
-from simulator.coding.text import analyse
+
+
+LEXICON_VOTE = 0.25
+"""Weight of the lexicon's own decision (0 or 1) against the heads' probability: a code the
+lexicon gives needs the heads at 1/3 or more, one it does not give needs them at 2/3 or more.
+Trainer-written cues (negation, rhetorical questions, vetoes) keep a say where the learned heads
+are unsure; measured on the corpus test split it changes macro-F1 by less than 0.005 either way
+and lifts AnnoMI reflection F1 on the held-out transcripts by 0.01."""
 
 
 class LearnedCoder:
@@ -35,20 +42,12 @@ class LearnedCoder:
         return self.code_many([(text, previous)])[0]
 
     def code_many(self, items: Sequence[tuple[str, str | None]]) -> list[Coding]:
-        """Code several (text, previous) pairs, embedding the texts as one batch."""
+        """Code several (text, previous) pairs, embedding all their sentences as one batch."""
         if not items:
             return []
+        texts = [text for text, _ in items]
         found = [self.cues.code(text, previous) for text, previous in items]
-        vectors = embed([text for text, _ in items])
-        previous_vectors = _previous_vectors([previous for _, previous in items])
-        toxicity = self.heads.toxicity(vectors)
-        rows = np.stack(
-            [
-                features(text, self.lang, vectors[i], previous_vectors[i], found[i], toxicity[i])
-                for i, (text, _) in enumerate(items)
-            ]
-        )
-        probabilities = self.heads.probabilities(rows)
+        probabilities = self._probabilities(texts, [p for _, p in items], found)
         threshold = self.heads.threshold(self.lang)
         codings = []
         for i, (text, previous) in enumerate(items):
@@ -65,39 +64,54 @@ class LearnedCoder:
 
     def probabilities(self, text: str, previous: str | None = None) -> dict[Code, float]:
         """The heads' probability of every code for one turn (for evaluation and debugging)."""
-        found = self.cues.code(text, previous)
-        vector = embed([text])[0]
-        previous_vector = _previous_vectors([previous])[0]
-        toxicity = float(self.heads.toxicity(vector[None, :])[0])
-        row = features(text, self.lang, vector, previous_vector, found, toxicity)
-        return dict(zip(CODES, self.heads.probabilities(row[None, :])[0].tolist(), strict=True))
+        found = [self.cues.code(text, previous)]
+        row = self._probabilities([text], [previous], found)[0]
+        return dict(zip(CODES, row.tolist(), strict=True))
+
+    def _probabilities(
+        self, texts: list[str], previous: list[str | None], found: list[Coding]
+    ) -> np.ndarray:
+        split = [sentences(text) for text in texts]
+        extra = [s for parts in split if len(parts) > 1 for s in parts]
+        if len(texts) == 1 and not extra:
+            vectors = embed_one(texts[0])[None, :]
+        else:
+            vectors = embed(texts + extra)
+        previous_vectors = _previous_vectors(previous)
+        toxicity = self.heads.toxicity(vectors[: len(texts)])
+        rows = []
+        cursor = len(texts)
+        for i, text in enumerate(texts):
+            if len(split[i]) > 1:
+                parts = vectors[cursor : cursor + len(split[i])]
+                cursor += len(split[i])
+            else:
+                parts = vectors[i : i + 1]
+            rows.append(
+                dense_features(
+                    text,
+                    self.lang,
+                    vectors[i],
+                    previous_vectors[i],
+                    parts,
+                    found[i],
+                    float(toxicity[i]),
+                )
+            )
+        learned = self.heads.probabilities(np.stack(rows), texts)
+        decided = np.asarray([[code in f.codes for code in CODES] for f in found], dtype=float)
+        return (1.0 - LEXICON_VOTE) * learned + LEXICON_VOTE * decided
 
     def _best_sentence(self, text: str, code: Code, previous: str | None) -> tuple[str, ...]:
         """The sentence of `text` that scores highest for `code` (the whole turn when it has
         one sentence)."""
-        sentences = [text[s.start : s.end].strip() for s in analyse(text, self.lang).sentences]
-        sentences = [s for s in sentences if s]
-        if len(sentences) <= 1:
+        parts = sentences(text)
+        if len(parts) <= 1:
             return (text.strip(),)
         k = CODES.index(code)
-        vectors = embed(sentences)
-        previous_vector = _previous_vectors([previous])[0]
-        toxicity = self.heads.toxicity(vectors)
-        rows = np.stack(
-            [
-                features(
-                    sentence,
-                    self.lang,
-                    vectors[i],
-                    previous_vector,
-                    self.cues.code(sentence, previous),
-                    toxicity[i],
-                )
-                for i, sentence in enumerate(sentences)
-            ]
-        )
-        best = int(np.argmax(self.heads.probabilities(rows)[:, k]))
-        return (sentences[best],)
+        found = [self.cues.code(part, previous) for part in parts]
+        scores = self._probabilities(parts, [previous] * len(parts), found)[:, k]
+        return (parts[int(np.argmax(scores))],)
 
 
 def _previous_vectors(previous: Sequence[str | None]) -> list[np.ndarray | None]:

@@ -1,0 +1,125 @@
+"""The learned coder (lexicon cues + heads over the sentence encoder): the lines a new volunteer
+typed that the old lexicon rewarded, evidence spans, context, and the heads file itself."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from simulator.coding import code_utterance
+from simulator.coding.corpus import split_of, training_hash
+from simulator.coding.heads import HEADS_PATH, HeadsError, load_heads
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def codes(text: str, previous: str | None = None) -> set[str]:
+    return set(code_utterance(text, None, previous).codes)
+
+
+def test_an_accusing_question_with_a_shaming_tag_is_blame_not_a_reflection() -> None:
+    found = codes("А вы вообще понимаете, что ваша армия убивает мирных людей? Вам не стыдно?")
+    assert {"confront", "guilt"} <= found
+    assert not {"closed_question", "reflection", "empathy"} & found
+
+
+def test_are_you_not_ashamed_shames() -> None:
+    found = codes("Вам не стыдно?")
+    assert "guilt" in found and "reflection" not in found
+
+
+def test_do_you_believe_what_they_say_there_is_not_a_reflection() -> None:
+    found = codes("Вы верите тому, что там говорят?")
+    assert "reflection" not in found and "closed_question" in found
+
+
+def test_urging_mothers_to_organise_is_unsafe() -> None:
+    found = codes(
+        "Мне кажется, матери должны объединяться и требовать вернуть сыновей домой… "
+        "Вы бы пошли на такое?"
+    )
+    assert "unsafe" in found
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("You're as guilty as the soldiers firing the missiles.", "guilt"),
+        ("Go on then, stay in your swamp.", "confront"),
+    ],
+)
+def test_statements_that_blame_or_mock_are_not_reflections(text: str, code: str) -> None:
+    found = codes(text)
+    assert code in found and "reflection" not in found
+
+
+def test_the_respondents_previous_line_helps_hear_a_reflection() -> None:
+    prev = "Меня никто никогда не спрашивал, хочу я этого или нет."
+    assert "reflection" in codes("Вас никто не спросил, чего вы хотите.", prev)
+
+
+def test_every_code_comes_with_evidence_from_the_text() -> None:
+    text = (
+        "Я вас понимаю, правда. Мой брат тоже служил. Но вы должны знать, что там гибнут "
+        "дети. Как вы думаете, что можно сделать?"
+    )
+    coding = code_utterance(text, "ru")
+    assert coding.codes
+    for code in coding.codes:
+        spans = coding.evidence[code]
+        assert spans and all(span and span in text for span in spans), (code, spans)
+
+
+def test_the_committed_heads_match_the_corpus_and_lexicons_they_were_trained_on() -> None:
+    meta = load_heads().meta
+    assert meta["training_hash"] == training_hash(), (
+        "the corpus, the lexicons or the trainer changed since the heads were trained: "
+        "run .venv/bin/python scripts/train_coder.py and commit simulator/coding/data/heads.npz"
+    )
+
+
+def test_the_split_is_fixed_by_id() -> None:
+    assert [split_of(f"ru-calls-{n:04d}") for n in range(1, 11)] == [
+        split_of(f"ru-calls-{n:04d}") for n in range(1, 11)
+    ]
+    shares = [split_of(f"x-{n}") for n in range(5000)]
+    assert 0.67 < shares.count("train") / 5000 < 0.73
+    assert 0.17 < shares.count("test") / 5000 < 0.23
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (None, "missing"),
+        (b"not a zip file", "corrupt"),
+        (HEADS_PATH.read_bytes()[:5000], "corrupt"),
+    ],
+)
+def test_a_missing_or_corrupt_heads_file_names_the_file_and_the_fix(
+    tmp_path: Path, content: bytes | None, says: str
+) -> None:
+    path = tmp_path / "heads.npz"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(HeadsError) as caught:
+        load_heads(path)
+    message = str(caught.value)
+    assert str(path) in message and says in message and "scripts/train_coder.py" in message
+    assert "\n" not in message
+    env = {**os.environ, "CALLSIM_CODER_HEADS": str(path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "simulator", "code"],
+        input="Вам не стыдно?\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        cwd=REPO,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert str(path) in result.stderr and "train_coder.py" in result.stderr
