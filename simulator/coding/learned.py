@@ -20,7 +20,6 @@ from simulator.coding.encoder import embed, embed_one
 from simulator.coding.features import dense_features, sentences
 from simulator.coding.heads import Heads, bundled_heads
 
-
 LEXICON_VOTE = 0.25
 """Weight of the lexicon's own decision (0 or 1) against the heads' probability: a code the
 lexicon gives needs the heads at 1/3 or more, one it does not give needs them at 2/3 or more.
