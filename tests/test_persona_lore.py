@@ -158,3 +158,11 @@ def test_thanking_the_firm_supporter_is_not_asking_if_he_supports_it(
     index = LoreIndex(load_persona(PERSONAS / "firm-supporter.yaml"), "ru")
     found = {(m.kind, m.id) for m in index.matches(line)}
     assert (("stance", "support_operation") in found) is asks_support
+
+
+def test_example_lines_and_beliefs_are_in_the_respondents_voice_too(tmp_path: Path) -> None:
+    example = '      - "Можете звать меня «вы»."'
+    text = GOOD.replace(example, '      - "Я уже говорила: зовите меня «вы»."', 1)
+    problem = only_problem(tmp_path, text)
+    assert f":{line_of(GOOD, example)}:" in problem
+    assert "example_lines.guarded.ru[0]: 'говорила' does not agree with gender 'male'" in problem
