@@ -65,6 +65,9 @@ ANNOMI_CODES = ("open_question", "closed_question", "reflection")
 ANNOMI_NEGATIVE_CODES = ("confront", "guilt", "unsafe")
 """Codes a counsellor in a session rated high quality does not use: those sessions' utterances are
 negatives for these heads (it keeps warm counselling talk from reading as blame)."""
+ANNOMI_NEGATIVE_WEIGHT = 0.2
+"""Weight of those negatives: enough to quiet blame heard in warm talk, little enough that blame
+typed by volunteers is still heard."""
 
 
 def _jsonl(path: Path) -> list[dict]:
@@ -207,7 +210,7 @@ def build(verbose: bool = True) -> Heads:
             elif code in ANNOMI_NEGATIVE_CODES:
                 index = np.concatenate([index, n + np.flatnonzero(high_quality)])
                 y = np.concatenate([y, np.zeros(int(high_quality.sum()), dtype=bool)])
-                w = np.concatenate([w, np.full(int(high_quality.sum()), ANNOMI_WEIGHT)])
+                w = np.concatenate([w, np.full(int(high_quality.sum()), ANNOMI_NEGATIVE_WEIGHT)])
             coef, intercept = _logistic(x_all[index], y, w, c)
             weights.append(coef)
             bias.append(intercept)

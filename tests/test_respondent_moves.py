@@ -107,11 +107,14 @@ def test_lore_is_matched_by_keys_and_by_meaning() -> None:
     # Two entries have a key here ("alliance", "scared"); meaning ranks NATO first.
     matches = lore_index(FIRM, "en").matches("Why are you so scared of the Atlantic alliance?")
     assert matches and matches[0].id == "nato"
-    # No key at all: matched by the sentence encoder against the trainer's examples.
-    found = lore_index(FIRM, "en").matches(
-        "What do you feel when you watch the evening talk shows?"
-    )
-    assert found and found[0].id == "news_source"
+    # "mobilisation" has no key in this line ("go", not "call up"): found by meaning alone.
+    found = lore_index(FIRM, "en").matches("Does it scare you that your boy might have to go?")
+    assert any(m.id == "mobilisation" and m.score < 1 for m in found), found
+
+
+def test_english_keys_match_plurals_and_other_forms() -> None:
+    found = lore_index(FIRM, "en").matches("They keep sending missiles, and the Nazis you mention?")
+    assert {"nato", "nazis"} <= {m.id for m in found}
 
 
 def test_personal_facts_come_out_only_with_trust_and_only_once() -> None:

@@ -96,12 +96,14 @@ class Heads:
             "toxicity_bias": np.asarray(self.toxicity_bias, dtype=np.float32),
             "meta": np.asarray(json.dumps(self.meta, sort_keys=True, ensure_ascii=False)),
         }
-        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        partial = path.with_name(path.name + ".partial")
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for name, array in arrays.items():
                 info = zipfile.ZipInfo(f"{name}.npy", date_time=(2026, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED
                 with archive.open(info, "w") as handle:
                     np.lib.format.write_array(handle, array, allow_pickle=False)
+        partial.replace(path)  # readers never see a half-written file
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:

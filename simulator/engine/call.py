@@ -23,7 +23,7 @@ from simulator.engine.events import (
     ReplyStarted,
     ReplyToken,
 )
-from simulator.engine.lore import lore_index
+from simulator.engine.lore import QUESTION_FLOOR, lore_index
 from simulator.engine.move import Move, MoveMemory, choose_move
 from simulator.engine.prompt import PromptBuilder
 from simulator.engine.state import apply_turn, hangs_up, initial_state, mood_for
@@ -248,7 +248,16 @@ class Call:
             said=[t.text for t in said],
             facts_told={t.move[5:] for t in said if t.move and t.move.startswith("fact:")},
         )
-        matches = lore_index(self.persona, self.lang).matches(volunteer.text)
+        index = lore_index(self.persona, self.lang)
+        matches = index.matches(volunteer.text)
+        asked = {"open_question", "closed_question"} & set(volunteer.codes or ())
+        if asked and not any(m.kind in ("topic", "stance") for m in matches):
+            nearest = [
+                m
+                for m in index.matches(volunteer.text, QUESTION_FLOOR)
+                if m.kind in ("topic", "stance")
+            ]
+            matches = matches + nearest[:1]
         return choose_move(
             self.persona,
             self.lang,

@@ -21,6 +21,9 @@ KEY_SCORE = 1.0
 """Score of each key found in the line (meaning adds a cosine, below 1)."""
 MEANING_FLOOR = 0.5
 """A topic or stance matched only by meaning needs at least this cosine similarity."""
+QUESTION_FLOOR = 0.4
+"""...except for a question that matched nothing: a person asked something answers from the
+nearest thing they have to say, if it is at least this close."""
 
 
 @dataclass(frozen=True)
@@ -34,8 +37,19 @@ class Match:
     """KEY_SCORE per key found, plus the best cosine with the entry's examples."""
 
 
+def _english_base(word: str) -> str:
+    """A crude English stem, the same for keys and lines: "missiles" and "missile" -> "missil",
+    "shelled" -> "shell", "watches" -> "watch", "talking" -> "talk", "cities" -> "city"."""
+    for suffix in ("ies", "ing", "es", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 3 else word
+
+
 def _lemmas(text: str, lang: Lang) -> list[str]:
-    return [token.lemma for token in analyse(text, lang).tokens]
+    lemmas = [token.lemma for token in analyse(text, lang).tokens]
+    return lemmas if lang == "ru" else [_english_base(lemma) for lemma in lemmas]
 
 
 def _key_sequences(keys: Keys, lang: Lang) -> list[tuple[str, ...]]:
@@ -74,10 +88,11 @@ class LoreIndex:
             embed([text for _, _, text in examples]) if examples else np.zeros((0, 1))
         )
 
-    def matches(self, text: str) -> list[Match]:
+    def matches(self, text: str, floor: float = MEANING_FLOOR) -> list[Match]:
         """Every lore entry the line is about, best first: an entry scores one point per key
         found in the line plus its best similarity of meaning with the entry's examples; an
-        entry without a key needs `MEANING_FLOOR`."""
+        entry without a key needs `floor` (a question with nothing above `MEANING_FLOOR` is
+        answered from the nearest entry above `QUESTION_FLOOR`)."""
         words = _lemmas(text, self.lang)
         keys: dict[tuple[str, str], int] = {}
         for kind, entry, sequences in self._keys:
@@ -91,7 +106,7 @@ class LoreIndex:
                 meaning[owner] = max(meaning.get(owner, -1.0), float(score))
         scored = {
             owner: keys.get(owner, 0) * KEY_SCORE + max(0.0, meaning.get(owner, 0.0))
-            for owner in set(keys) | {o for o, s in meaning.items() if s >= MEANING_FLOOR}
+            for owner in set(keys) | {o for o, s in meaning.items() if s >= floor}
         }
         ranked = sorted(scored.items(), key=lambda item: (-item[1], item[0]))
         return [Match(kind, entry, score) for (kind, entry), score in ranked]

@@ -35,6 +35,7 @@ class _Rules(BaseModel):
     loop_repeats: int
     loop_word_letters: int
     loop_word_repeats: int
+    loop_share: float
 
 
 @cache
@@ -110,9 +111,15 @@ def _identity_patterns(lang: Lang) -> re.Pattern[str]:
 
 
 def word_loop(text: str) -> str | None:
-    """The phrase a reply keeps repeating («в Германии, в Германии, в Германии»), or None."""
+    """The phrase a reply keeps repeating («в Германии, в Германии, в Германии»), or None.
+
+    A loop is a phrase said `loop_repeats` times or more that fills at least `loop_share` of
+    the reply, or one word said `loop_word_repeats` times or more; a person telling a story may
+    say "and I" three times in four sentences, a looping model fills the line with it."""
     r = rules()
     words = _words(text)
+    if not words:
+        return None
     counts: dict[str, int] = {}
     for word in words:
         if len(word) >= r.loop_word_letters:
@@ -124,7 +131,7 @@ def word_loop(text: str) -> str | None:
         for i in range(len(words) - n + 1):
             gram = tuple(words[i : i + n])
             grams[gram] = grams.get(gram, 0) + 1
-            if grams[gram] >= r.loop_repeats:
+            if grams[gram] >= r.loop_repeats and n * grams[gram] >= r.loop_share * len(words):
                 return " ".join(gram)
     return None
 
