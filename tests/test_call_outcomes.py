@@ -1,5 +1,5 @@
-"""The issue's bar, with the real bundled model: empathy beats confrontation for the two
-respondents of the article, in Russian and in English, and a hard-pushed supporter hangs up."""
+"""The issue's bar, with the real bundled model: empathy beats confrontation for every bundled
+respondent, in Russian and in English, and a hard-pushed supporter hangs up."""
 
 from __future__ import annotations
 
@@ -47,7 +47,17 @@ def _final_openness(record: dict) -> float:  # type: ignore[type-arg]
 
 
 @pytest.mark.parametrize("lang", ["ru", "en"])
-@pytest.mark.parametrize("persona", ["firm-supporter", "doubtful-patriot"])
+@pytest.mark.parametrize(
+    "persona",
+    [
+        "firm-supporter",
+        "doubtful-patriot",
+        "mobilised-son-mother",
+        "it-worker",
+        "village-pensioner",
+        "suspicious-respondent",
+    ],
+)
 def test_empathy_beats_confrontation(persona: str, lang: str, tmp_path: Path) -> None:
     kind = _play(persona, lang, "empathetic", tmp_path)
     harsh = _play(persona, lang, "confrontational", tmp_path)

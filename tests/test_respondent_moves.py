@@ -229,3 +229,20 @@ def test_an_instruct_model_that_drifts_gets_the_chosen_line_said_instead() -> No
     turn = [e for e in call.reply()][-1].turn  # type: ignore[attr-defined]
     assert turn.source == "authored"
     assert turn.move and turn.move.startswith("stance:")
+
+
+def test_a_question_the_lore_has_nothing_for_gets_an_honest_dont_know_not_go_on() -> None:
+    trusting = RespondentState(trust=0.45, openness=0.6, irritation=0.05)  # no facts yet
+    move = _move(
+        FIRM,
+        "en",
+        "What colour would you paint the sky on Mars?",
+        ("open_question",),
+        "open",
+        trusting,
+    )
+    assert move.kind == "unanswered"
+    assert "know" in move.line.lower() or "hard to say" in move.line.lower()
+    # A guarded respondent deflects instead, in their own words.
+    guarded = _move(FIRM, "en", "What colour would you paint the sky on Mars?", ("open_question",))
+    assert guarded.kind == "deflect"

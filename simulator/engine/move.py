@@ -13,21 +13,26 @@ Order of preference:
 4. a topic raised: what they say about it in this mood (a push-back when hostile or guarded).
 5. a blaming, lecturing or shaming turn: their reaction to it, else a talking point.
 6. a warm turn (empathy, reflection, a story...): their reaction to it.
-7. nothing to answer: a deflection (who is this? / go on).
+7. a question nothing in the lore answers: "hard to say" when neutral or open
+   (`unanswered.yaml`); otherwise, or for a line with nothing to answer, a deflection (who is
+   this? / go on).
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import Literal
 
 from simulator.codes import Code, Lang
 from simulator.engine.lore import Match
 from simulator.persona import Lines, Mood, MoodLines, Persona
 from simulator.session import RespondentState
+from simulator.yaml_data import load_yaml
 
-MoveKind = Literal["stance", "fact", "topic", "react", "push_back", "deflect"]
+MoveKind = Literal["stance", "fact", "topic", "react", "push_back", "unanswered", "deflect"]
 
 NEGATIVE_ORDER: tuple[Code, ...] = ("guilt", "confront", "lecture")
 """Which negative code the respondent reacts to first when a turn has several."""
@@ -67,6 +72,13 @@ class MoveMemory:
     def empty(cls) -> MoveMemory:
         """Nothing said yet."""
         return cls([], set())
+
+
+@cache
+def _unanswered() -> dict[str, dict[str, list[str]]]:
+    text = resources.files(__package__).joinpath("unanswered.yaml").read_text("utf-8")
+    data: dict[str, dict[str, list[str]]] = load_yaml(text)
+    return data
 
 
 def _pick(lines: list[str], memory: MoveMemory, rng: random.Random) -> str:
@@ -145,6 +157,8 @@ def choose_move(
     for code in POSITIVE_ORDER:
         if code in codes and (found := reaction(code)):
             return found
+    if asks and mood in ("neutral", "open"):
+        return Move("unanswered", "unanswered", _pick(_unanswered()[lang][mood], memory, rng))
     if found := move("deflect", "deflection", _mood_lines(lore.deflections, mood, lang)):
         return found
     return Move(
