@@ -48,6 +48,7 @@ from simulator.coding.features import (  # noqa: E402
     char_tfidf,
     dense_features,
     sentences,
+    turn_vector,
 )
 from simulator.coding.heads import HEADS_PATH, Heads  # noqa: E402
 
@@ -144,19 +145,17 @@ def build(verbose: bool = True) -> Heads:
     def featurise(items: list[tuple[str, str, str | None]]) -> np.ndarray:
         texts = [t for _, t, _ in items]
         parts = [sentences(t) for t in texts]
-        vectors = emb.get(texts)
         sentence_vectors = emb.get([s for p in parts for s in p])
         prevs = emb.get([p or "" for _, _, p in items])
-        tox = _sigmoid(vectors @ tox_w + tox_b)
         out, cursor = [], 0
         for i, (lang, text, prev) in enumerate(items):
             mine = sentence_vectors[cursor : cursor + len(parts[i])]
             cursor += len(parts[i])
+            whole = turn_vector(mine)
+            tox = float(_sigmoid(whole @ tox_w + tox_b))
             cues = cue_coder(lang).code(text, prev)
             prev_vector = prevs[i] if prev and prev.strip() else None
-            out.append(
-                dense_features(text, lang, vectors[i], prev_vector, mine, cues, float(tox[i]))
-            )
+            out.append(dense_features(text, lang, whole, prev_vector, mine, cues, tox))
         return np.stack(out)
 
     items = [(e.lang, e.text, e.prev) for e in corpus] + [

@@ -256,7 +256,9 @@ def test_contractions_typed_without_the_apostrophe_read_like_the_full_ones(
         return [t.norm for t in analyse(text, "en").tokens]
 
     assert words(typed) == words(full)
-    assert code_utterance(typed, "en").codes == code_utterance(full, "en").codes
+    # The lexicon reads them alike; the learned heads also see characters, so the apostrophe
+    # may move a borderline probability a little.
+    assert cue_coder("en").code(typed).codes == cue_coder("en").code(full).codes
 
 
 def test_words_that_look_like_bare_contractions_stay_words() -> None:

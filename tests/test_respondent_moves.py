@@ -11,7 +11,7 @@ from simulator.config import bundled_personas_dir
 from simulator.engine import reply_check
 from simulator.engine.call import Call
 from simulator.engine.lore import lore_index
-from simulator.engine.move import MoveMemory, choose_move
+from simulator.engine.move import MoveMemory, choose_move, is_goodbye
 from simulator.llm.fake import FakeBackend
 from simulator.persona_loader import load_persona
 from simulator.session import RespondentState
@@ -246,3 +246,39 @@ def test_a_question_the_lore_has_nothing_for_gets_an_honest_dont_know_not_go_on(
     # A guarded respondent deflects instead, in their own words.
     guarded = _move(FIRM, "en", "What colour would you paint the sky on Mars?", ("open_question",))
     assert guarded.kind == "deflect"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "Спасибо, что поговорили со мной. Можно я вам ещё когда-нибудь позвоню?"),
+        ("en", "Thank you for talking with me. May I call you again some time?"),
+    ],
+)
+def test_a_goodbye_gets_a_goodbye_not_a_story(lang: str, text: str) -> None:
+    matches = lore_index(PATRIOT, lang).matches(text)
+    move = choose_move(
+        PATRIOT,
+        lang,
+        ("affirmation", "autonomy"),
+        matches,
+        "open",
+        OPEN,
+        MoveMemory.empty(),
+        random.Random(3),
+        goodbye=is_goodbye(text, lang),
+    )
+    assert move.kind == "closing"
+
+
+def test_thanks_alone_is_not_a_goodbye() -> None:
+    assert not is_goodbye("Спасибо вам за честность.", "ru")
+    assert not is_goodbye("Thanks, that helps me understand.", "en")
+
+
+def test_an_open_respondent_tells_a_story_only_when_invited() -> None:
+    plain = [
+        _move(PATRIOT, "en", "Okay, I see.", ("affirmation",), "open", OPEN, seed=s).kind
+        for s in range(20)
+    ]
+    assert "fact" not in plain

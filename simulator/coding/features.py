@@ -20,7 +20,7 @@ from simulator.codes import CODES, Lang
 from simulator.coding.coder import Coding
 from simulator.coding.encoder import DIM
 
-FEATURES_VERSION = 2
+FEATURES_VERSION = 3
 """Bumped whenever the layout below changes; heads trained on another layout refuse to load."""
 
 SCALARS = (
@@ -51,6 +51,16 @@ def sentences(text: str) -> list[str]:
     found = [s.strip() for s in _SENTENCE.findall(text)]
     found = [s for s in found if any(ch.isalnum() for ch in s)]
     return found if len(found) > 1 else [text]
+
+
+def turn_vector(sentence_vectors: np.ndarray) -> np.ndarray:
+    """The embedding of a whole turn from its sentences' embeddings: their mean, L2-normalised
+    (a turn of one sentence is that sentence's embedding). Each sentence is embedded once."""
+    if len(sentence_vectors) == 1:
+        return np.asarray(sentence_vectors[0], dtype=np.float32)
+    mean = np.asarray(sentence_vectors, dtype=np.float32).mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return mean / norm if norm else mean
 
 
 def char_ngrams(text: str) -> list[str]:

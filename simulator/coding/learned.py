@@ -9,6 +9,8 @@ where one fired, otherwise the sentence of the turn that scores highest for that
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -17,8 +19,18 @@ from simulator.codes import CODES, Code, Lang
 from simulator.coding.coder import Coder, Coding
 from simulator.coding.coder import bundled_coder as bundled_cue_coder
 from simulator.coding.encoder import embed, embed_one
-from simulator.coding.features import dense_features, sentences
+from simulator.coding.features import dense_features, sentences, turn_vector
 from simulator.coding.heads import Heads, bundled_heads
+
+LEXICON_ALWAYS: frozenset[Code] = frozenset({"unsafe"})
+"""Codes the lexicon gives on its own authority: a cue for asking an address or urging a
+protest is precise (on the corpus test split 27 of 28 such cues were right), and missing one
+would let a call that endangers the respondent pass as safe."""
+
+_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="callsim-encoder")
+_OVERLAP_FROM = 8
+"""Sentences in a batch from which embedding runs beside the lexicon (a single turn in a call
+is faster without the hand-over)."""
 
 LEXICON_VOTE = 0.25
 """Weight of the lexicon's own decision (0 or 1) against the heads' probability: a code the
@@ -45,72 +57,130 @@ class LearnedCoder:
         if not items:
             return []
         texts = [text for text, _ in items]
+        split = [sentences(text) for text in texts]
+        flat = [s for parts in split for s in parts]
+        # The encoder's matrix products release the GIL: embed a batch on the second core while
+        # the lexicon (pure Python) reads the same turns here.
+        pending = _POOL.submit(embed, flat) if len(flat) >= _OVERLAP_FROM else None
         found = [self.cues.code(text, previous) for text, previous in items]
-        probabilities = self._probabilities(texts, [p for _, p in items], found)
+        vectors = pending.result() if pending is not None else None
+        scored = self._score(texts, [p for _, p in items], found, split, vectors)
         threshold = self.heads.threshold(self.lang)
+        chosen: list[list[Code]] = []
+        for i, text in enumerate(texts):
+            picked = [
+                c
+                for k, c in enumerate(CODES)
+                if scored.probabilities[i, k] >= threshold[k]
+                or (c in LEXICON_ALWAYS and c in found[i].codes)
+            ]
+            chosen.append(picked if text.strip() else [])
+        best = self._best_sentences(scored, found, chosen)
         codings = []
-        for i, (text, previous) in enumerate(items):
-            if not text.strip():
-                codings.append(Coding(self.lang, (), {}, found[i].cue_scores))
-                continue
-            chosen = [c for k, c in enumerate(CODES) if probabilities[i, k] >= threshold[k]]
+        for i, text in enumerate(texts):
             evidence = {
-                code: found[i].evidence.get(code) or self._best_sentence(text, code, previous)
-                for code in chosen
+                code: found[i].evidence.get(code) or best.get((i, code)) or (text.strip(),)
+                for code in chosen[i]
             }
-            codings.append(Coding(self.lang, tuple(chosen), evidence, found[i].cue_scores))
+            codings.append(Coding(self.lang, tuple(chosen[i]), evidence, found[i].cue_scores))
         return codings
 
     def probabilities(self, text: str, previous: str | None = None) -> dict[Code, float]:
         """The heads' probability of every code for one turn (for evaluation and debugging)."""
         found = [self.cues.code(text, previous)]
-        row = self._probabilities([text], [previous], found)[0]
+        row = self._score([text], [previous], found, [sentences(text)]).probabilities[0]
         return dict(zip(CODES, row.tolist(), strict=True))
 
-    def _probabilities(
-        self, texts: list[str], previous: list[str | None], found: list[Coding]
-    ) -> np.ndarray:
-        split = [sentences(text) for text in texts]
-        extra = [s for parts in split if len(parts) > 1 for s in parts]
-        if len(texts) == 1 and not extra:
-            vectors = embed_one(texts[0])[None, :]
-        else:
-            vectors = embed(texts + extra)
+    def _score(
+        self,
+        texts: list[str],
+        previous: list[str | None],
+        found: list[Coding],
+        split: list[list[str]],
+        vectors: np.ndarray | None = None,
+    ) -> _Scored:
+        flat = [s for parts in split for s in parts]
+        if vectors is None:
+            vectors = embed_one(flat[0])[None, :] if len(flat) == 1 else embed(flat)
         previous_vectors = _previous_vectors(previous)
-        toxicity = self.heads.toxicity(vectors[: len(texts)])
+        toxicity = self.heads.toxicity(vectors)
         rows = []
-        cursor = len(texts)
+        parts_of: list[tuple[int, int]] = []
+        cursor = 0
         for i, text in enumerate(texts):
-            if len(split[i]) > 1:
-                parts = vectors[cursor : cursor + len(split[i])]
-                cursor += len(split[i])
-            else:
-                parts = vectors[i : i + 1]
+            a, b = cursor, cursor + len(split[i])
+            cursor = b
+            parts_of.append((a, b))
+            whole = turn_vector(vectors[a:b])
             rows.append(
                 dense_features(
                     text,
                     self.lang,
-                    vectors[i],
+                    whole,
                     previous_vectors[i],
-                    parts,
+                    vectors[a:b],
                     found[i],
-                    float(toxicity[i]),
+                    float(self.heads.toxicity(whole[None, :])[0]),
                 )
             )
         learned = self.heads.probabilities(np.stack(rows), texts)
         decided = np.asarray([[code in f.codes for code in CODES] for f in found], dtype=float)
-        return (1.0 - LEXICON_VOTE) * learned + LEXICON_VOTE * decided
+        mixed = (1.0 - LEXICON_VOTE) * learned + LEXICON_VOTE * decided
+        return _Scored(mixed, split, parts_of, vectors, toxicity, previous_vectors)
 
-    def _best_sentence(self, text: str, code: Code, previous: str | None) -> tuple[str, ...]:
-        """The sentence of `text` that scores highest for `code` (the whole turn when it has
-        one sentence)."""
-        parts = sentences(text)
-        if len(parts) <= 1:
-            return (text.strip(),)
-        k = CODES.index(code)
-        found = [self.cues.code(part, previous) for part in parts]
-        scores = self._probabilities(parts, [previous] * len(parts), found)[:, k]
-        return (parts[int(np.argmax(scores))],)
+    def _best_sentences(
+        self, scored: _Scored, found: list[Coding], chosen: list[list[Code]]
+    ) -> dict[tuple[int, Code], tuple[str, ...]]:
+        """For each chosen code without a lexicon span in a turn of several sentences, the
+        sentence that scores highest for it (from the sentence embeddings already made)."""
+        wanted = [
+            (i, code)
+            for i, codes in enumerate(chosen)
+            for code in codes
+            if not found[i].evidence.get(code) and len(scored.split[i]) > 1
+        ]
+        turns = sorted({i for i, _ in wanted})
+        if not turns:
+            return {}
+        rows, texts, owner = [], [], []
+        for i in turns:
+            a, _ = scored.parts_of[i]
+            for j, sentence in enumerate(scored.split[i]):
+                vector = scored.vectors[a + j]
+                rows.append(
+                    dense_features(
+                        sentence,
+                        self.lang,
+                        vector,
+                        scored.previous_vectors[i],
+                        vector[None, :],
+                        found[i],
+                        float(scored.toxicity[a + j]),
+                    )
+                )
+                texts.append(sentence)
+                owner.append((i, j))
+        probabilities = self.heads.probabilities(np.stack(rows), texts)
+        best: dict[tuple[int, Code], tuple[str, ...]] = {}
+        for i, code in wanted:
+            k = CODES.index(code)
+            mine = [r for r, (t, _) in enumerate(owner) if t == i]
+            top = max(mine, key=lambda r: probabilities[r, k])
+            best[(i, code)] = (scored.split[i][owner[top][1]],)
+        return best
+
+
+@dataclass(frozen=True)
+class _Scored:
+    """What scoring a batch made, kept for finding evidence sentences."""
+
+    probabilities: np.ndarray
+    split: list[list[str]]
+    parts_of: list[tuple[int, int]]
+    """Rows of `vectors` holding each turn's sentences."""
+    vectors: np.ndarray
+    toxicity: np.ndarray
+    previous_vectors: list[np.ndarray | None]
 
 
 def _previous_vectors(previous: Sequence[str | None]) -> list[np.ndarray | None]:

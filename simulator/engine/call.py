@@ -24,7 +24,7 @@ from simulator.engine.events import (
     ReplyToken,
 )
 from simulator.engine.lore import QUESTION_FLOOR, lore_index
-from simulator.engine.move import Move, MoveMemory, choose_move
+from simulator.engine.move import Move, MoveMemory, choose_move, is_goodbye
 from simulator.engine.prompt import PromptBuilder
 from simulator.engine.state import apply_turn, hangs_up, initial_state, mood_for
 from simulator.errors import UserError
@@ -168,6 +168,14 @@ class Call:
         call so far) while the volunteer is still typing, so the first reply starts as quickly
         as later ones. Blocks; run it off the UI thread. Backends without `warm` skip it, and a
         failure here is left for the reply itself to report."""
+        from simulator.coding import HeadsError, bundled_coder
+        from simulator.coding.encoder import warm_up as warm_encoder
+
+        try:
+            bundled_coder(self.lang)  # lexicon and heads read, so the first Enter does not wait
+        except HeadsError:
+            pass  # the volunteer's first turn reports it, in one line
+        warm_encoder()
         if self.has_lore:
             lore_index(self.persona, self.lang)
         warm = getattr(self.backend, "warm", None)
@@ -267,6 +275,7 @@ class Call:
             self.state,
             memory,
             self._rng,
+            goodbye=is_goodbye(volunteer.text, self.lang),
         )
 
     def _voice(self, move: Move) -> Generator[ReplyEvent, None, Turn]:

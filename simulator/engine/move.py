@@ -6,10 +6,13 @@ was already said; the model only voices it (see `Call`). Deterministic for a giv
 generator, and testable without a model.
 
 Order of preference:
+0. the caller says goodbye (thanks for the talk, may I call again): a goodbye in the mood
+   (`closing.yaml`).
 1. `unsafe` in the turn: suspicion (the persona's reaction to `unsafe`).
 2. a question about one of their stances: the stance's answer in the current mood.
 3. trust high enough and a personal fact not yet told: they open up with it (when the line
-   invites it by a key, or when they are open and the line raised no topic).
+   invites it by a key, or when they are open and the line asked about them or met them with
+   empathy, a reflection or a story of the caller's own, and raised no topic).
 4. a topic raised: what they say about it in this mood (a push-back when hostile or guarded).
 5. a blaming, lecturing or shaming turn: their reaction to it, else a talking point.
 6. a warm turn (empathy, reflection, a story...): their reaction to it.
@@ -21,6 +24,7 @@ Order of preference:
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -32,7 +36,11 @@ from simulator.persona import Lines, Mood, MoodLines, Persona
 from simulator.session import RespondentState
 from simulator.yaml_data import load_yaml
 
-MoveKind = Literal["stance", "fact", "topic", "react", "push_back", "unanswered", "deflect"]
+MoveKind = Literal[
+    "closing", "stance", "fact", "topic", "react", "push_back", "unanswered", "deflect"
+]
+INVITING: frozenset[Code] = frozenset({"open_question", "reflection", "empathy", "personal_story"})
+"""Codes of a turn that may draw a personal story out of an open respondent unprompted."""
 
 NEGATIVE_ORDER: tuple[Code, ...] = ("guilt", "confront", "lecture")
 """Which negative code the respondent reacts to first when a turn has several."""
@@ -75,6 +83,22 @@ class MoveMemory:
 
 
 @cache
+def _closing() -> tuple[dict[str, re.Pattern[str]], dict[str, dict[str, list[str]]]]:
+    text = resources.files(__package__).joinpath("closing.yaml").read_text("utf-8")
+    data = load_yaml(text)
+    patterns = {
+        lang: re.compile("|".join(f"(?:{p})" for p in found), re.IGNORECASE)
+        for lang, found in data["patterns"].items()
+    }
+    return patterns, data["lines"]
+
+
+def is_goodbye(text: str, lang: Lang) -> bool:
+    """Whether the volunteer's line takes leave (thanks for the talk, may I call again, bye)."""
+    return bool(_closing()[0][lang].search(text))
+
+
+@cache
 def _unanswered() -> dict[str, dict[str, list[str]]]:
     text = resources.files(__package__).joinpath("unanswered.yaml").read_text("utf-8")
     data: dict[str, dict[str, list[str]]] = load_yaml(text)
@@ -104,10 +128,14 @@ def choose_move(
     state: RespondentState,
     memory: MoveMemory,
     rng: random.Random,
+    goodbye: bool = False,
 ) -> Move:
-    """The respondent's move for a volunteer turn with `codes` about `matches`."""
+    """The respondent's move for a volunteer turn with `codes` about `matches`; `goodbye` when
+    the turn takes leave (`is_goodbye`)."""
     lore = persona.lore
     codes = tuple(codes)
+    if goodbye and "unsafe" not in codes:
+        return Move("closing", "closing", _pick(_closing()[1][lang][mood], memory, rng))
 
     def move(kind: MoveKind, source: str, lines: list[str]) -> Move | None:
         if not lines:
@@ -136,7 +164,7 @@ def choose_move(
             memory.facts_told.add(fact.id)
             return Move("fact", f"fact:{fact.id}", _pick(fact.lines.get(lang), memory, rng))
     raised = [m for m in matches if m.kind == "topic" and m.id in topics]
-    if mood == "open" and not raised and rng.random() < 0.5:
+    if mood == "open" and not raised and INVITING & set(codes) and rng.random() < 0.5:
         for fact in lore.facts:
             if fact.id not in memory.facts_told and state.trust >= fact.min_trust:
                 memory.facts_told.add(fact.id)
