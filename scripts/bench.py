@@ -363,6 +363,20 @@ def measure_coder(quick: bool) -> dict[str, Any]:
             embed(texts[i : i + BATCH])
         bare.append(len(texts) / (time.perf_counter() - start))
     bare_rate = median(bare)
+    # The same bare encoding as a child process too, so both sides pay a process start and a
+    # model load (callsim code also loads pymorphy3, the lexicons and the heads).
+    script = (
+        "import sys\nfrom simulator.coding.encoder import embed\n"
+        "lines = [line.rstrip('\\n') for line in sys.stdin]\n"
+        f"for i in range(0, len(lines), {BATCH}):\n    embed(lines[i : i + {BATCH}])\n"
+    )
+    payload = ("\n".join(t.replace("\n", " ") for t in texts) + "\n").encode("utf-8")
+    child = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", script], input=payload, check=True, cwd=REPO)
+        child.append(len(texts) / (time.perf_counter() - start))
+    child_rate = median(child)
     turns = read_script(LONG_SCRIPT)
     code_utterance("Здравствуйте!", "ru")  # lexicon, pymorphy3 and heads loaded
     coder_ms, encode_ms = [], []
@@ -380,6 +394,8 @@ def measure_coder(quick: bool) -> dict[str, Any]:
         "coder_utterances_per_s": round(cli),
         "bare_encoder_utterances_per_s": None if bare_rate is None else round(bare_rate),
         "coder_over_bare_encoder": _rounded(ratio(cli, bare_rate)),
+        "bare_encoder_process_utterances_per_s": None if child_rate is None else round(child_rate),
+        "coder_over_bare_encoder_process": _rounded(ratio(cli, child_rate)),
         "coder_turn_ms_median": _rounded(coder_turn, 2),
         "bare_encode_ms_median": _rounded(encode_turn, 2),
         "coder_turn_over_bare_encode": _rounded(ratio(coder_turn, encode_turn)),

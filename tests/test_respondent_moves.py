@@ -11,7 +11,7 @@ from simulator.config import bundled_personas_dir
 from simulator.engine import reply_check
 from simulator.engine.call import Call
 from simulator.engine.lore import lore_index
-from simulator.engine.move import MoveMemory, choose_move, is_goodbye
+from simulator.engine.move import MoveMemory, choose_move, goodbye_kind, is_goodbye
 from simulator.llm.fake import FakeBackend
 from simulator.persona_loader import load_persona
 from simulator.session import RespondentState
@@ -266,13 +266,17 @@ def test_a_goodbye_gets_a_goodbye_not_a_story(lang: str, text: str) -> None:
         OPEN,
         MoveMemory.empty(),
         random.Random(3),
-        goodbye=is_goodbye(text, lang),
+        goodbye=goodbye_kind(text, lang),
     )
-    assert move.kind == "closing"
+    assert move.source == "closing:call_again"
 
 
-def test_thanks_alone_is_not_a_goodbye() -> None:
-    assert not is_goodbye("Спасибо вам за честность.", "ru")
+def test_leave_taking_is_told_apart_from_plain_thanks() -> None:
+    assert goodbye_kind("Можно я вам ещё как-нибудь позвоню?", "ru") == "call_again"
+    assert goodbye_kind("Спасибо, что так честно со мной говорите.", "ru") == "thanks"
+    assert goodbye_kind("Thank you for talking to me so honestly.", "en") == "thanks"
+    assert goodbye_kind("Всего доброго!", "ru") == "bye"
+    assert not is_goodbye("Спасибо, я поняла.", "ru")
     assert not is_goodbye("Thanks, that helps me understand.", "en")
 
 

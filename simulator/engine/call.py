@@ -24,7 +24,7 @@ from simulator.engine.events import (
     ReplyToken,
 )
 from simulator.engine.lore import QUESTION_FLOOR, lore_index
-from simulator.engine.move import Move, MoveMemory, choose_move, is_goodbye
+from simulator.engine.move import Move, MoveMemory, choose_move, goodbye_kind
 from simulator.engine.prompt import PromptBuilder
 from simulator.engine.state import apply_turn, hangs_up, initial_state, mood_for
 from simulator.errors import UserError
@@ -275,7 +275,7 @@ class Call:
             self.state,
             memory,
             self._rng,
-            goodbye=is_goodbye(volunteer.text, self.lang),
+            goodbye=goodbye_kind(volunteer.text, self.lang),
         )
 
     def _voice(self, move: Move) -> Generator[ReplyEvent, None, Turn]:

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Literal
+from typing import Any, Literal
 
 from simulator.codes import Code, Lang
 from simulator.engine.lore import Match
@@ -39,7 +39,7 @@ from simulator.yaml_data import load_yaml
 MoveKind = Literal[
     "closing", "stance", "fact", "topic", "react", "push_back", "unanswered", "deflect"
 ]
-INVITING: frozenset[Code] = frozenset({"open_question", "reflection", "empathy", "personal_story"})
+INVITING: frozenset[Code] = frozenset({"reflection", "empathy", "personal_story"})
 """Codes of a turn that may draw a personal story out of an open respondent unprompted."""
 
 NEGATIVE_ORDER: tuple[Code, ...] = ("guilt", "confront", "lecture")
@@ -82,20 +82,33 @@ class MoveMemory:
         return cls([], set())
 
 
+CLOSINGS = ("call_again", "bye", "thanks")
+"""Kinds of leave-taking, in the order they are recognised."""
+
+
 @cache
-def _closing() -> tuple[dict[str, re.Pattern[str]], dict[str, dict[str, list[str]]]]:
+def _closing() -> tuple[dict[str, dict[str, re.Pattern[str]]], dict[str, Any]]:
     text = resources.files(__package__).joinpath("closing.yaml").read_text("utf-8")
     data = load_yaml(text)
     patterns = {
-        lang: re.compile("|".join(f"(?:{p})" for p in found), re.IGNORECASE)
-        for lang, found in data["patterns"].items()
+        kind: {
+            lang: re.compile("|".join(f"(?:{p})" for p in found), re.IGNORECASE)
+            for lang, found in data["patterns"][kind].items()
+        }
+        for kind in CLOSINGS
     }
     return patterns, data["lines"]
 
 
+def goodbye_kind(text: str, lang: Lang) -> str | None:
+    """`call_again`, `bye` or `thanks` when the volunteer's line takes leave, else None."""
+    patterns = _closing()[0]
+    return next((kind for kind in CLOSINGS if patterns[kind][lang].search(text)), None)
+
+
 def is_goodbye(text: str, lang: Lang) -> bool:
     """Whether the volunteer's line takes leave (thanks for the talk, may I call again, bye)."""
-    return bool(_closing()[0][lang].search(text))
+    return goodbye_kind(text, lang) is not None
 
 
 @cache
@@ -128,14 +141,15 @@ def choose_move(
     state: RespondentState,
     memory: MoveMemory,
     rng: random.Random,
-    goodbye: bool = False,
+    goodbye: str | None = None,
 ) -> Move:
-    """The respondent's move for a volunteer turn with `codes` about `matches`; `goodbye` when
-    the turn takes leave (`is_goodbye`)."""
+    """The respondent's move for a volunteer turn with `codes` about `matches`; `goodbye` is the
+    kind of leave-taking when the turn takes leave (`goodbye_kind`)."""
     lore = persona.lore
     codes = tuple(codes)
-    if goodbye and "unsafe" not in codes:
-        return Move("closing", "closing", _pick(_closing()[1][lang][mood], memory, rng))
+    if goodbye in CLOSINGS and "unsafe" not in codes:
+        lines = _closing()[1][goodbye][lang][mood]
+        return Move("closing", f"closing:{goodbye}", _pick(lines, memory, rng))
 
     def move(kind: MoveKind, source: str, lines: list[str]) -> Move | None:
         if not lines:
@@ -183,6 +197,8 @@ def choose_move(
                 _pick(_lines(persona.talking_points, lang), memory, rng),
             )
     for code in POSITIVE_ORDER:
+        if code == "reflection" and asks:
+            continue  # a question is answered, not thanked for understanding
         if code in codes and (found := reaction(code)):
             return found
     if asks and mood in ("neutral", "open"):
