@@ -435,6 +435,7 @@ def measure_replies(runs: int, persona: Persona) -> dict[str, Any]:
         verbose=False,
     )
     first_ms: dict[int, list[float]] = {}
+    raw_ms: list[float] = []
     ratios: list[float] = []
     for run in range(runs + 1):
         keep = run > 0  # the first call warms both models and the lore index
@@ -457,11 +458,13 @@ def measure_replies(runs: int, persona: Persona) -> dict[str, Any]:
             raw_reply = time.perf_counter() - start
             if keep and engine_first is not None:
                 first_ms.setdefault(number, []).append(engine_first * 1000)
+                raw_ms.append(raw_reply * 1000)
                 ratios.append(engine_first / raw_reply)
     every = [ms for values in first_ms.values() for ms in values]
     growth = ratio(median(first_ms.get(20, [])), median(first_ms.get(1, [])))
     return {
         "reply_first_word_ms_median": _rounded(median(every), 1),
+        "raw_whole_reply_ms_median": _rounded(median(raw_ms), 1),
         "reply_first_word_over_raw_reply": _rounded(median(ratios)),
         "reply_turn20_over_turn1": _rounded(growth),
         "reply_first_word_ms_turn1": _rounded(median(first_ms.get(1, [])), 1),

@@ -286,3 +286,13 @@ def test_an_open_respondent_tells_a_story_only_when_invited() -> None:
         for s in range(20)
     ]
     assert "fact" not in plain
+
+
+def test_blame_is_answered_as_blame_even_when_it_names_a_topic() -> None:
+    move = _move(
+        FIRM,
+        "ru",
+        "Ваша армия убивает мирных людей, а вы молчите. Вам не стыдно?",
+        ("human_life", "confront", "guilt"),
+    )
+    assert move.source == "reaction:guilt"

@@ -13,10 +13,11 @@ Order of preference:
 3. trust high enough and a personal fact not yet told: they open up with it (when the line
    invites it by a key, or when they are open and the line asked about them or met them with
    empathy, a reflection or a story of the caller's own, and raised no topic).
-4. a topic raised: what they say about it in this mood (a push-back when hostile or guarded).
-5. a blaming, lecturing or shaming turn: their reaction to it, else a talking point.
-6. a warm turn (empathy, reflection, a story...): their reaction to it.
-7. a question nothing in the lore answers: "hard to say" when neutral or open
+4. a blaming or shaming turn: their reaction to it.
+5. a topic raised: what they say about it in this mood (a push-back when hostile or guarded).
+6. a lecture (or blame with no reaction written): their reaction, else a talking point.
+7. a warm turn (empathy, reflection, a story...): their reaction to it.
+8. a question nothing in the lore answers: "hard to say" when neutral or open
    (`unanswered.yaml`); otherwise, or for a line with nothing to answer, a deflection (who is
    this? / go on).
 """
@@ -43,6 +44,8 @@ INVITING: frozenset[Code] = frozenset({"reflection", "empathy", "personal_story"
 """Codes of a turn that may draw a personal story out of an open respondent unprompted."""
 
 NEGATIVE_ORDER: tuple[Code, ...] = ("guilt", "confront", "lecture")
+PERSONAL_ATTACKS: tuple[Code, ...] = ("guilt", "confront")
+"""Codes answered with the persona's reaction before any topic the line raises."""
 """Which negative code the respondent reacts to first when a turn has several."""
 POSITIVE_ORDER: tuple[Code, ...] = (
     "empathy",
@@ -183,6 +186,11 @@ def choose_move(
             if fact.id not in memory.facts_told and state.trust >= fact.min_trust:
                 memory.facts_told.add(fact.id)
                 return Move("fact", f"fact:{fact.id}", _pick(fact.lines.get(lang), memory, rng))
+    # Blame and shaming are answered as such (a topic line would talk past them); a lecture gets
+    # the persona's push-back on its topic.
+    for code in PERSONAL_ATTACKS:
+        if code in codes and (found := reaction(code)):
+            return found
     for match in raised:
         topic = topics[match.id]
         if found := move("topic", f"topic:{topic.id}", _mood_lines(topic.lines, mood, lang)):
