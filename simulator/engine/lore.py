@@ -21,7 +21,7 @@ KEY_SCORE = 1.0
 """Score of each key found in the line (meaning adds a cosine, below 1)."""
 MEANING_FLOOR = 0.5
 """A topic or stance matched only by meaning needs at least this cosine similarity."""
-QUESTION_FLOOR = 0.4
+QUESTION_FLOOR = 0.45
 """...except for a question that matched nothing: a person asked something answers from the
 nearest thing they have to say, if it is at least this close."""
 

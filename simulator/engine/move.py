@@ -9,11 +9,11 @@ Order of preference:
 0. the caller says goodbye (thanks for the talk, may I call again): a goodbye in the mood
    (`closing.yaml`).
 1. `unsafe` in the turn: suspicion (the persona's reaction to `unsafe`).
-2. a question about one of their stances: the stance's answer in the current mood.
-3. trust high enough and a personal fact not yet told: they open up with it (when the line
+2. a blaming or shaming turn (even as a question): their reaction to it.
+3. a question about one of their stances: the stance's answer in the current mood.
+4. trust high enough and a personal fact not yet told: they open up with it (when the line
    invites it by a key, or when they are open and the line asked about them or met them with
    empathy, a reflection or a story of the caller's own, and raised no topic).
-4. a blaming or shaming turn: their reaction to it.
 5. a topic raised: what they say about it in this mood (a push-back when hostile or guarded).
 6. a lecture (or blame with no reaction written): their reaction, else a talking point.
 7. a warm turn (empathy, reflection, a story...): their reaction to it.
@@ -48,10 +48,10 @@ PERSONAL_ATTACKS: tuple[Code, ...] = ("guilt", "confront")
 """Codes answered with the persona's reaction before any topic the line raises."""
 """Which negative code the respondent reacts to first when a turn has several."""
 POSITIVE_ORDER: tuple[Code, ...] = (
-    "empathy",
-    "reflection",
-    "human_life",
     "personal_story",
+    "empathy",
+    "human_life",
+    "reflection",
     "affirmation",
     "common_ground",
     "autonomy",
@@ -168,6 +168,11 @@ def choose_move(
     stances = {s.id: s for s in lore.stances}
     topics = {t.id: t for t in lore.topics}
     facts = {f.id: f for f in lore.facts}
+    # Blame and shaming are answered as such, even when phrased as a question (a stance or topic
+    # line would talk past them); a lecture gets the persona's push-back on its topic.
+    for code in PERSONAL_ATTACKS:
+        if code in codes and (found := reaction(code)):
+            return found
     for match in matches:
         if match.kind == "stance" and asks and match.id in stances:
             stance = stances[match.id]
@@ -186,11 +191,6 @@ def choose_move(
             if fact.id not in memory.facts_told and state.trust >= fact.min_trust:
                 memory.facts_told.add(fact.id)
                 return Move("fact", f"fact:{fact.id}", _pick(fact.lines.get(lang), memory, rng))
-    # Blame and shaming are answered as such (a topic line would talk past them); a lecture gets
-    # the persona's push-back on its topic.
-    for code in PERSONAL_ATTACKS:
-        if code in codes and (found := reaction(code)):
-            return found
     for match in raised:
         topic = topics[match.id]
         if found := move("topic", f"topic:{topic.id}", _mood_lines(topic.lines, mood, lang)):
