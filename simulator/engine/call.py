@@ -420,7 +420,9 @@ class Call:
                     )
                     is None
                 ):
-                    return self._append(self._respondent_turn(text + "…", "model", attempt))
+                    # A reply cut off mid-sentence trails off; one cut after a full stop does not.
+                    shown = text if text[-1:] in ".!?…" else text + "…"
+                    return self._append(self._respondent_turn(shown, "model", attempt))
                 reason = "stopped"
             reason = reason or reply_check.problem(
                 text,
