@@ -68,7 +68,8 @@ def test_text_report_in_russian_from_stdin(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Готовность: готовы к настоящим звонкам" in out
-    for label in ("Эмпатия", "Ценность жизни", "Слушание", "Уважение", "Безопасность"):
+    # The same names as the app and the exports (simulator/vocabulary.yaml).
+    for label in ("Сочувствие", "Человеческая жизнь", "Слушание", "Уважение", "Безопасность"):
         assert label in out
     assert "█" in out
     assert "«Это, наверное, очень тяжело. Сразу слышно, как вы дорожите семьёй.»" in out
@@ -80,7 +81,8 @@ def test_text_report_in_english_shows_hard_fails_and_suggestions(tmp_path: Path)
     out = result.stdout
     assert "Readiness: not yet" in out
     assert "Hard fails:" in out
-    assert "turn 9 [unsafe]: «Tell me your address so I can send you materials.»" in out
+    # Turns are numbered the way the volunteer counts them: their fifth line.
+    assert "turn 5 [unsafe]: «Tell me your address so I can send you materials.»" in out
     assert "Try instead: " in out
     assert "Why: " in out
 

@@ -6,6 +6,7 @@ from simulator.codes import Lang
 from simulator.scoring.model import DIMENSIONS, Scorecard
 from simulator.scoring.rubric import Rubric
 from simulator.session import SessionRecord
+from simulator.vocabulary import term, volunteer_turn_number
 
 BAR_WIDTH = 20
 
@@ -17,11 +18,6 @@ _LABELS: dict[Lang, dict[str, str]] = {
         "ready": "ready for live calls",
         "almost": "almost ready",
         "not_yet": "not yet",
-        "empathy": "Empathy",
-        "human_life": "Human life",
-        "listening": "Listening",
-        "respect": "Respect",
-        "safety": "Safety",
         "hard_fails": "Hard fails",
         "blockers": (
             "Not ready for live calls while any turn attacks, mocks or blames the respondent "
@@ -57,11 +53,6 @@ _LABELS: dict[Lang, dict[str, str]] = {
         "ready": "готовы к настоящим звонкам",
         "almost": "почти готовы",
         "not_yet": "пока нет",
-        "empathy": "Эмпатия",
-        "human_life": "Ценность жизни",
-        "listening": "Слушание",
-        "respect": "Уважение",
-        "safety": "Безопасность",
         "hard_fails": "Грубые ошибки",
         "blockers": (
             "Пока в звонке есть реплика с нападкой, насмешкой или обвинением, он не готов "
@@ -107,7 +98,16 @@ def format_report(
     that, a bar per dimension with quoted evidence, hard fails, metrics, outcome and
     suggestions. Quotes and better lines stay in the call's language."""
     lang = lang or record.lang
-    t = _LABELS[lang]
+    t = dict(_LABELS[lang])
+    # Dimension and code names come from the one vocabulary the app and the exports use.
+    t.update({name: term(f"dimension.{name}", lang) for name in DIMENSIONS})
+
+    def code(name: str) -> str:
+        return term(f"code.{name}", lang)
+
+    def turn(index: int) -> int:
+        return volunteer_turn_number(record.turns, index)
+
     min_volunteer_turns = rubric.readiness.min_volunteer_turns
     lines = [
         f"{t['title']}: {record.persona} · {record.id}",
@@ -121,20 +121,22 @@ def format_report(
     if scorecard.blockers:
         lines.append(f"{t['blockers']}:")
         for blocker in scorecard.blockers:
-            lines.append(f"  {t['turn']} {blocker.turn} [{blocker.code}]: «{blocker.quote}»")
+            lines.append(
+                f"  {t['turn']} {turn(blocker.turn)} [{code(blocker.code)}]: «{blocker.quote}»"
+            )
     lines.append("")
     width = max(len(t[name]) for name in DIMENSIONS)
     for name in DIMENSIONS:
         dimension = scorecard.dimensions[name]
         lines.append(f"{t[name]:<{width}}  {_bar(dimension.score)} {dimension.score:>3}")
         for quote in dimension.evidence[:evidence_per_dimension]:
-            lines.append(f"{'':<{width}}    {t['turn']} {quote.turn}: «{quote.quote}»")
+            lines.append(f"{'':<{width}}    {t['turn']} {turn(quote.turn)}: «{quote.quote}»")
     if scorecard.hard_fails:
         lines += ["", f"{t['hard_fails']}:"]
         if any(fail.code == "unsafe" for fail in scorecard.hard_fails):
             lines.append("  " + t["unsafe_rank"].format(cap=rubric.unsafe_cap))
         for fail in scorecard.hard_fails:
-            lines.append(f"  {t['turn']} {fail.turn} [{fail.code}]: «{fail.quote}»")
+            lines.append(f"  {t['turn']} {turn(fail.turn)} [{code(fail.code)}]: «{fail.quote}»")
     ratio = metrics.reflection_to_question
     lines += [
         "",
@@ -153,7 +155,7 @@ def format_report(
         lines.append(f"  {t['no_suggestions']}")
     for number, suggestion in enumerate(scorecard.suggestions, start=1):
         lines += [
-            f"  {number}. {t['turn']} {suggestion.turn}: «{suggestion.quote}»",
+            f"  {number}. {t['turn']} {turn(suggestion.turn)}: «{suggestion.quote}»",
             f"     {t['why']}: {suggestion.why}",
             f"     {t['try_instead']}: {suggestion.try_instead}",
         ]
