@@ -49,8 +49,10 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     todo = [i for i, text in enumerate(texts) if text.strip()]
     if todo:
         model = _encoder()
+        # The tokenizer works on UTF-8: a lone surrogate (from JSON "\ud800") becomes "?".
+        batch = [texts[i].encode("utf-8", "replace").decode("utf-8") for i in todo]
         with _lock:
-            vectors = model.encode([texts[i] for i in todo])
+            vectors = model.encode(batch)
         out[todo] = np.asarray(vectors, dtype=np.float32)
     return out
 
