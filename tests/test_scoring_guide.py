@@ -100,7 +100,7 @@ def test_the_report_says_why_the_call_is_not_ready() -> None:
     card = score_session(record, rubric)
     text = format_report(record, card, rubric)
     assert "Пока в звонке есть реплика с нападкой" in text
-    assert f"[confront]: «{INSULT}»" in text
+    assert f"[конфронтация]: «{INSULT}»" in text  # the code named as the app names it
     english = format_report(record, card, rubric, lang="en")
     assert "Not ready for live calls while any turn attacks" in english
 
