@@ -275,11 +275,11 @@ async def test_a_reply_stopped_with_esc_does_not_end_with_a_stop_and_an_ellipsis
         await open_persona(app, pilot, "calm-neighbour")
         app.screen.query_one("#say", Input).value = "What do you think?"
         await pilot.press("enter")
-        for _ in range(100):  # coding the turn comes first; wait for the reply to stream
-            if fake.requests:
+        for _ in range(200):  # coding the turn comes first; wait for the reply to stream
+            if fake.requests and transcript_texts(app)[-1].startswith("Well."):
                 break
             await pilot.pause(0.05)
-        await pilot.pause(0.3)
+        await pilot.pause(0.2)
         await pilot.press("escape")
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -408,23 +408,7 @@ class Call:
             finally:
                 stream.close()
             text = reply_check.normalise(text)
-            if self._cancel.is_set() and not reason:
-                if (
-                    reply_check.problem(
-                        text,
-                        self.lang,
-                        volunteer_text,
-                        recent,
-                        gender=gender,
-                        volunteer_lines=volunteer_lines,
-                    )
-                    is None
-                ):
-                    # A reply cut off mid-sentence trails off; one cut after a full stop does not.
-                    shown = text if text[-1:] in ".!?…" else text + "…"
-                    return self._append(self._respondent_turn(shown, "model", attempt))
-                reason = "stopped"
-            reason = reason or reply_check.problem(
+            checked = reason or reply_check.problem(
                 text,
                 self.lang,
                 volunteer_text,
@@ -432,6 +416,13 @@ class Call:
                 gender=gender,
                 volunteer_lines=volunteer_lines,
             )
+            if self._cancel.is_set() and not reason:
+                if checked is None:
+                    # A reply cut off mid-sentence trails off; one cut after a full stop does not.
+                    shown = text if text[-1:] in ".!?…" else text + "…"
+                    return self._append(self._respondent_turn(shown, "model", attempt))
+                checked = "stopped"
+            reason = checked
             if reason is None:
                 source = "model" if attempt == 1 else "retry"
                 return self._append(self._respondent_turn(text, source, attempt))
