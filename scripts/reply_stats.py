@@ -10,6 +10,10 @@ by mood; and the time from the volunteer's Enter to the first word on screen.
 
     .venv/bin/python scripts/reply_stats.py [--personas ID,...] [--turns N] [--json]
         [--replies FILE]   also write every reply as JSON Lines (for reading and rating)
+        [--scripts heldout]   play the held-out volunteers instead (`listener`, a good caller,
+                           and `newcomer`, who lectures, argues and recovers:
+                           tests/data/scripts/heldout/, written by someone who never saw the
+                           lore, and never used to write or tune it)
 """
 
 from __future__ import annotations
@@ -31,10 +35,18 @@ from simulator.llm.embedded import EmbeddedBackend
 from simulator.persona_loader import load_personas
 
 REPO = Path(__file__).resolve().parent.parent
-SCRIPTS = {
-    "warm": REPO / "tests" / "data" / "scripts" / "long.{lang}.txt",
-    "hostile": REPO / "simulator" / "data" / "scripts" / "confrontational.{lang}.txt",
+SCRIPT_SETS = {
+    "tuned": {
+        "warm": REPO / "tests" / "data" / "scripts" / "long.{lang}.txt",
+        "hostile": REPO / "simulator" / "data" / "scripts" / "confrontational.{lang}.txt",
+    },
+    "heldout": {
+        "listener": REPO / "tests" / "data" / "scripts" / "heldout" / "listener.{lang}.txt",
+        "newcomer": REPO / "tests" / "data" / "scripts" / "heldout" / "newcomer.{lang}.txt",
+    },
 }
+SCRIPTS = dict(SCRIPT_SETS["tuned"])
+"""The scripted volunteers played: kind -> path with `{lang}`."""
 
 
 def _script(kind: str, lang: str) -> list[str]:
@@ -147,7 +159,12 @@ def main() -> int:
     parser.add_argument("--turns", type=int, default=22, help="volunteer turns per call at most")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--replies", type=Path, help="write every reply here as JSON Lines")
+    parser.add_argument(
+        "--scripts", choices=sorted(SCRIPT_SETS), default="tuned", help="which volunteers play"
+    )
     args = parser.parse_args()
+    SCRIPTS.clear()
+    SCRIPTS.update(SCRIPT_SETS[args.scripts])
 
     backend = EmbeddedBackend()
     entries = [e for e in load_personas(persona_dirs(data_dir())) if e.persona is not None]

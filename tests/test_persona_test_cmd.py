@@ -37,7 +37,8 @@ def test_every_bundled_persona_passes(persona_id: str) -> None:
         lore = result["lore"]
         assert list(lore) == ["topics", "stances", "facts", "reactions", "other"]
         moves = [ln["move"] for ln in result["lines"] if ln["speaker"] == "respondent"]
-        assert sum(sum(part.values()) for part in lore.values()) == len([m for m in moves if m])
+        parts = [part for m in moves if m for part in m.split("+")]
+        assert sum(sum(part.values()) for part in lore.values()) == len(parts)
         assert set(lore["topics"]) <= set(topic_ids)
     assert any(r["lore"]["topics"] for r in report["results"])
     for lang in ("ru", "en"):
@@ -54,11 +55,12 @@ def _lore_of(persona_id: str) -> dict[str, Any]:
 def test_lore_used_counts_moves_by_part() -> None:
     moves = [None, "topic:nato", "reaction:guilt", "topic:nato", "stance:support_war"]
     moves += ["fact:cousins", "deflection", "talking_point", "topic:donbas", "reaction:empathy"]
+    moves += ["reaction:confront+topic:nato"]
     assert lore_used(moves) == {
-        "topics": {"nato": 2, "donbas": 1},
+        "topics": {"nato": 3, "donbas": 1},
         "stances": {"support_war": 1},
         "facts": {"cousins": 1},
-        "reactions": {"empathy": 1, "guilt": 1},
+        "reactions": {"confront": 1, "empathy": 1, "guilt": 1},
         "other": {"deflection": 1, "talking_point": 1},
     }
 

@@ -296,3 +296,58 @@ def test_blame_is_answered_as_blame_even_when_it_names_a_topic() -> None:
         ("human_life", "confront", "guilt"),
     )
     assert move.source == "reaction:guilt"
+
+
+# -- a reaction carries a second line -----------------------------------------------------------
+
+
+def test_an_attacked_firm_supporter_hits_back_with_his_own_view() -> None:
+    memory = MoveMemory.empty()
+    replies = []
+    for seed in range(3):
+        move = _move(
+            FIRM, "en", "You people are brainwashed.", ("confront",), memory=memory, seed=seed
+        )
+        assert move.source == "reaction:confront" and move.follow in ("talking_point",), move
+        point = move.line.removeprefix(
+            next(r for r in _reactions(FIRM, "confront", "en") if move.line.startswith(r))
+        ).strip()
+        assert point in FIRM.talking_points.en, move.line
+        replies.append(point)
+        memory.said.append(move.line)
+    assert len(set(replies)) == 3, "a talking point is not repeated while fresh ones remain"
+
+
+def test_understanding_draws_more_on_what_the_respondent_was_talking_about() -> None:
+    worries = next(t for t in PATRIOT.lore.topics if t.id == "worries")
+    said = worries.lines.neutral.ru[0]
+    memory = MoveMemory.of([said], ["topic:worries"])
+    move = _move(PATRIOT, "ru", "Это, наверное, непросто.", ("empathy",), "neutral", OPEN, memory)
+    assert move.source == "reaction:empathy" and move.follow == "topic:worries", move
+    follow = move.line.split(" ", 1)[1]
+    assert said not in move.line and any(line in follow for line in worries.lines.neutral.ru)
+
+
+def test_no_second_line_after_a_question_or_in_a_guarded_mood_after_kindness() -> None:
+    memory = MoveMemory.of(["Цены растут."], ["topic:worries"])
+    asked = _move(
+        PATRIOT,
+        "ru",
+        "Это тяжело, правда?",
+        ("closed_question", "empathy"),
+        "neutral",
+        OPEN,
+        memory,
+    )
+    assert asked.follow is None
+    guarded = _move(PATRIOT, "ru", "Это, наверное, непросто.", ("empathy",), memory=memory)
+    assert guarded.follow is None
+
+
+def _reactions(persona, code, lang):
+    lines = persona.lore.reactions[code]
+    return [
+        line
+        for mood in ("hostile", "guarded", "neutral", "open")
+        for line in lines.get(mood).get(lang)
+    ]

@@ -85,19 +85,21 @@ class ScriptResult:
 
 
 def lore_used(moves: Sequence[str | None]) -> dict[str, dict[str, int]]:
-    """The respondent's moves (`topic:nato`, `reaction:guilt`, `deflection`; None for lines
-    not chosen from the lore, such as the opening and the hang-up) counted per lore part,
-    most used first: `{"topics": {"nato": 2}, "stances": {}, ..., "other": {"deflection": 1}}`."""
+    """The respondent's moves (`topic:nato`, `reaction:guilt+talking_point`, `deflection`; None
+    for lines not chosen from the lore, such as the opening and the hang-up) counted per lore
+    part, most used first:
+    `{"topics": {"nato": 2}, "stances": {}, ..., "other": {"deflection": 1}}`."""
     counts: dict[str, Counter[str]] = {part: Counter() for part in LORE_PARTS}
-    for move in moves:
-        if not move:
-            continue
-        prefix, _, entry = move.partition(":")
-        part = _PART_OF_PREFIX.get(prefix) if entry else None
-        if part is None:
-            counts["other"][move] += 1
-        else:
-            counts[part][entry] += 1
+    for moved in moves:
+        for move in (moved or "").split("+"):
+            if not move:
+                continue
+            prefix, _, entry = move.partition(":")
+            part = _PART_OF_PREFIX.get(prefix) if entry else None
+            if part is None:
+                counts["other"][move] += 1
+            else:
+                counts[part][entry] += 1
     return {
         part: dict(sorted(found.items(), key=lambda item: (-item[1], item[0])))
         for part, found in counts.items()

@@ -252,10 +252,7 @@ class Call:
         """What the respondent will say to the volunteer's last turn (from the persona's lore)."""
         volunteer = self.turns[-1]
         said = [t for t in self.turns if t.speaker == "respondent"]
-        memory = MoveMemory(
-            said=[t.text for t in said],
-            facts_told={t.move[5:] for t in said if t.move and t.move.startswith("fact:")},
-        )
+        memory = MoveMemory.of([t.text for t in said], [t.move for t in said])
         index = lore_index(self.persona, self.lang)
         matches = index.matches(volunteer.text)
         asked = {"open_question", "closed_question"} & set(volunteer.codes or ())
@@ -291,17 +288,17 @@ class Call:
             for piece in _pieces(own or line):
                 yield ReplyToken(piece)
             source = "model" if own else "authored"
-            return self._append(self._respondent_turn(own or line, source, 1, move.source))
+            return self._append(self._respondent_turn(own or line, source, 1, move.sources))
         for piece in _pieces(line):
             yield ReplyToken(piece)
-        if self.mood not in TALKATIVE_MOODS or self._cancel.is_set():
-            return self._append(self._respondent_turn(line, "authored", 0, move.source))
+        if self.mood not in TALKATIVE_MOODS or move.follow or self._cancel.is_set():
+            return self._append(self._respondent_turn(line, "authored", 0, move.sources))
         addition = self._continuation(line)
         if not addition:
-            return self._append(self._respondent_turn(line, "authored", 1, move.source))
+            return self._append(self._respondent_turn(line, "authored", 1, move.sources))
         for piece in _pieces(" " + addition):
             yield ReplyToken(piece)
-        return self._append(self._respondent_turn(f"{line} {addition}", "model", 1, move.source))
+        return self._append(self._respondent_turn(f"{line} {addition}", "model", 1, move.sources))
 
     def _generated(self, request: GenerationRequest) -> str:
         """The model's whole answer to `request`, cleaned; "" on a failure or a cancel."""

@@ -20,6 +20,12 @@ Order of preference:
 8. a question nothing in the lore answers: "hard to say" when neutral or open
    (`unanswered.yaml`); otherwise, or for a line with nothing to answer, a deflection (who is
    this? / go on).
+
+A reaction rarely stands alone in a real call, so one may carry a second line (`follow_on`):
+pushed by an attack or a lecture, a guarded or hostile respondent hits back with what they think
+about the topic raised, else one of their talking points; met with understanding (empathy, a
+reflection, a shared value), a neutral or open respondent goes on about what they were just
+talking about, or, when open, tells something of their own.
 """
 
 from __future__ import annotations
@@ -44,9 +50,9 @@ INVITING: frozenset[Code] = frozenset({"reflection", "empathy", "personal_story"
 """Codes of a turn that may draw a personal story out of an open respondent unprompted."""
 
 NEGATIVE_ORDER: tuple[Code, ...] = ("guilt", "confront", "lecture")
+"""Which negative code the respondent reacts to first when a turn has several."""
 PERSONAL_ATTACKS: tuple[Code, ...] = ("guilt", "confront")
 """Codes answered with the persona's reaction before any topic the line raises."""
-"""Which negative code the respondent reacts to first when a turn has several."""
 POSITIVE_ORDER: tuple[Code, ...] = (
     "personal_story",
     "empathy",
@@ -59,6 +65,12 @@ POSITIVE_ORDER: tuple[Code, ...] = (
 )
 """Which warm code the respondent reacts to first."""
 QUESTION_CODES: frozenset[Code] = frozenset({"open_question", "closed_question"})
+PUSHED: frozenset[str] = frozenset({"guilt", "confront", "lecture"})
+"""Reactions a guarded or hostile respondent follows with their own view (a push-back)."""
+WARMED: frozenset[str] = frozenset(
+    {"empathy", "reflection", "affirmation", "common_ground", "human_life", "personal_story"}
+)
+"""Reactions a neutral or open respondent follows by going on about their own life."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +81,14 @@ class Move:
     source: str
     """Where the line comes from, e.g. `topic:nato`, `stance:support_war`, `reaction:guilt`."""
     line: str
-    """The authored line in the call's language."""
+    """The authored line in the call's language (with the follow-on line, when there is one)."""
+    follow: str | None = None
+    """Where the follow-on line comes from, e.g. `talking_point` or `topic:prices`."""
+
+    @property
+    def sources(self) -> str:
+        """`source`, and the follow-on's after a `+` (what a turn records as its move)."""
+        return f"{self.source}+{self.follow}" if self.follow else self.source
 
 
 @dataclass
@@ -78,11 +97,21 @@ class MoveMemory:
 
     said: list[str]
     facts_told: set[str]
+    recent_topic: str | None = None
+    """The topic the respondent spoke about in one of their last two lines, if any."""
 
     @classmethod
     def empty(cls) -> MoveMemory:
         """Nothing said yet."""
         return cls([], set())
+
+    @classmethod
+    def of(cls, said: list[str], moves: list[str | None]) -> MoveMemory:
+        """What the respondent said (`said`) with the moves recorded for those lines."""
+        parts = [[p for p in (m or "").split("+") if p] for m in moves]
+        facts = {p[5:] for found in parts for p in found if p.startswith("fact:")}
+        recent = [p[6:] for found in parts[-2:] for p in found if p.startswith("topic:")]
+        return cls(said, facts, recent[-1] if recent else None)
 
 
 CLOSINGS = ("call_again", "bye", "thanks")
@@ -123,10 +152,15 @@ def _unanswered() -> dict[str, dict[str, list[str]]]:
 
 def _pick(lines: list[str], memory: MoveMemory, rng: random.Random) -> str:
     """A line not said yet in this call when there is one, else the one said longest ago."""
-    fresh = [line for line in lines if line not in memory.said]
+    fresh = _fresh(lines, memory)
     if fresh:
         return rng.choice(fresh)
-    return min(lines, key=lambda line: max(i for i, s in enumerate(memory.said) if s == line))
+    return min(lines, key=lambda line: max(i for i, s in enumerate(memory.said) if line in s))
+
+
+def _fresh(lines: list[str], memory: MoveMemory) -> list[str]:
+    """The lines not said yet in this call (alone or as part of a longer reply)."""
+    return [line for line in lines if not any(line in s for s in memory.said)]
 
 
 def _mood_lines(lines: MoodLines | None, mood: Mood, lang: Lang) -> list[str]:
@@ -148,8 +182,68 @@ def choose_move(
 ) -> Move:
     """The respondent's move for a volunteer turn with `codes` about `matches`; `goodbye` is the
     kind of leave-taking when the turn takes leave (`goodbye_kind`)."""
-    lore = persona.lore
     codes = tuple(codes)
+    move = _first_move(persona, lang, codes, matches, mood, state, memory, rng, goodbye)
+    if move.kind != "react":
+        return move
+    follow = follow_on(persona, lang, move, codes, matches, mood, state, memory, rng)
+    if follow is None:
+        return move
+    return Move(move.kind, move.source, f"{move.line} {follow.line}", follow.source)
+
+
+def follow_on(
+    persona: Persona,
+    lang: Lang,
+    move: Move,
+    codes: tuple[Code, ...],
+    matches: list[Match],
+    mood: Mood,
+    state: RespondentState,
+    memory: MoveMemory,
+    rng: random.Random,
+) -> Move | None:
+    """A second line after the reaction `move`, or None: only lines not said yet in the call."""
+    lore = persona.lore
+    code = move.source.partition(":")[2]
+    topics = {t.id: t for t in lore.topics}
+    if code in PUSHED and mood in ("guarded", "hostile"):
+        for match in matches:
+            if match.kind == "topic" and match.id in topics:
+                lines = _fresh(_mood_lines(topics[match.id].lines, mood, lang), memory)
+                if lines:
+                    return Move("topic", f"topic:{match.id}", rng.choice(lines))
+        points = _fresh(_lines(persona.talking_points, lang), memory)
+        return Move("push_back", "talking_point", rng.choice(points)) if points else None
+    if code not in WARMED or mood not in ("neutral", "open") or QUESTION_CODES & set(codes):
+        return None
+    topic = topics.get(memory.recent_topic or "")
+    if topic is not None and code != "personal_story":
+        lines = _fresh(_mood_lines(topic.lines, mood, lang), memory)
+        if lines:
+            return Move("topic", f"topic:{topic.id}", rng.choice(lines))
+    if mood == "open":
+        for fact in lore.facts:
+            if fact.id not in memory.facts_told and state.trust >= fact.min_trust:
+                lines = _fresh(list(fact.lines.get(lang)), memory)
+                if lines:
+                    memory.facts_told.add(fact.id)
+                    return Move("fact", f"fact:{fact.id}", rng.choice(lines))
+    return None
+
+
+def _first_move(
+    persona: Persona,
+    lang: Lang,
+    codes: tuple[Code, ...],
+    matches: list[Match],
+    mood: Mood,
+    state: RespondentState,
+    memory: MoveMemory,
+    rng: random.Random,
+    goodbye: str | None,
+) -> Move:
+    lore = persona.lore
     if goodbye in CLOSINGS and "unsafe" not in codes:
         lines = _closing()[1][goodbye][lang][mood]
         return Move("closing", f"closing:{goodbye}", _pick(lines, memory, rng))
