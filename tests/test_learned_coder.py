@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from simulator.codes import Lang
 from simulator.coding import code_utterance
 from simulator.coding.corpus import split_of, training_hash
 from simulator.coding.heads import HEADS_PATH, HeadsError, load_heads
@@ -123,3 +124,50 @@ def test_a_missing_or_corrupt_heads_file_names_the_file_and_the_fix(
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert str(path) in result.stderr and "train_coder.py" in result.stderr
+
+
+# -- coding a file: the encoder in a worker process ------------------------------------------
+
+
+def test_a_file_coded_with_the_encoder_in_a_worker_gets_the_same_codes() -> None:
+    from simulator.coding import code_many, finish_batch, start_batch
+    from simulator.coding.encoder import stop_worker_process, use_worker_process
+
+    items: list[tuple[str, Lang | None, str | None]] = [
+        ("Вам не стыдно? Ваша армия убивает мирных людей.", "ru", None),
+        ("So you feel safer with him in charge.", "en", "I trust the president, he protects us."),
+        ("Как у вас сегодня день прошёл?", None, None),
+        ("Okay.", None, None),
+    ] * 3
+    here = code_many(items)
+    use_worker_process()
+    try:
+        first = start_batch(items[:6])
+        second = start_batch(items[6:])  # started before the first is finished
+        there = finish_batch(first) + finish_batch(second)
+    finally:
+        stop_worker_process()
+    assert [c.codes for c in there] == [c.codes for c in here]
+    assert "confront" in there[0].codes and "reflection" in there[1].codes
+
+
+def test_a_worker_that_dies_loses_no_line() -> None:
+    from simulator.coding import code_many, encoder, finish_batch, start_batch
+
+    items: list[tuple[str, Lang | None, str | None]] = [
+        ("What worries you most about it?", "en", None),
+        ("Вы правда в это верите?", "ru", None),
+    ] * 5
+    here = code_many(items)
+    encoder.use_worker_process()
+    try:
+        pool = encoder._process_pool
+        assert pool is not None
+        pool.submit(int).result()  # the worker is up
+        for process in list(pool._processes.values()):
+            process.kill()
+            process.join()
+        there = finish_batch(start_batch(items))
+    finally:
+        encoder.stop_worker_process()
+    assert [c.codes for c in there] == [c.codes for c in here]

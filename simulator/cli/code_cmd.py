@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Any, BinaryIO, TextIO
 
@@ -110,7 +111,7 @@ def code_stream(source: BinaryIO, sink: TextIO, lang: Lang | None, *, flush_each
     Output is written in bulk unless `flush_each` (an interactive terminal). On a malformed
     line, every record before it is written and flushed, then the line's `UserError` raised.
     """
-    out: list[str] = []
+    coding = _Pipeline()
     pending: list[Item] = []
     count = 0
     number = 0
@@ -121,8 +122,7 @@ def code_stream(source: BinaryIO, sink: TextIO, lang: Lang | None, *, flush_each
             break
         number += 1
         if len(raw) > MAX_CODE_LINE_BYTES and not raw.endswith(b"\n"):
-            _code(pending, out)
-            _write(sink, out)  # what was coded before the bad line is kept
+            coding.drain(pending, sink)  # what was coded before the bad line is kept
             raise UserError(
                 f"stdin line {number}: {too_big('one input line', MAX_CODE_LINE_BYTES)}"
             )
@@ -131,30 +131,54 @@ def code_stream(source: BinaryIO, sink: TextIO, lang: Lang | None, *, flush_each
         try:
             pending.append(_parse_line(raw, number, lang))
         except UserError:
-            _code(pending, out)
-            _write(sink, out)  # what was coded before the bad line is kept
+            coding.drain(pending, sink)  # what was coded before the bad line is kept
             raise
         count += 1
         if len(pending) >= batch:
-            _code(pending, out)
-        if flush_each or len(out) >= 4096:
-            _write(sink, out)
-    _code(pending, out)
-    _write(sink, out)
+            coding.push(pending, keep_ahead=not flush_each)
+            pending = []
+        if flush_each or len(coding.out) >= 4096:
+            _write(sink, coding.out)
+    coding.drain(pending, sink)
     return count
 
 
-def _code(pending: list[Item], out: list[str]) -> None:
-    """Code the pending items as one batch, add their records to `out`, empty `pending`."""
-    if not pending:
-        return
-    from simulator.coding import code_many
+class _Pipeline:
+    """Batches on their way through the coder: the newest one's embedding runs on the encoder
+    thread while the one before it is finished here (lexicon, heads, JSON)."""
 
-    codings = code_many([(text, lang, prev) for _, text, lang, prev in pending])
-    for (item_id, _, _, _), coding in zip(pending, codings, strict=True):
-        record = {"id": item_id, "codes": list(coding.codes), "evidence": coding.evidence}
-        out.append(json.dumps(record, ensure_ascii=False))
-    pending.clear()
+    def __init__(self) -> None:
+        self.ahead: tuple[list[Item], Any] | None = None
+        self.out: list[str] = []
+
+    def push(self, items: list[Item], *, keep_ahead: bool) -> None:
+        """Start coding `items`; finish the batch before them (and these too unless
+        `keep_ahead`)."""
+        from simulator.coding import start_batch
+
+        started = start_batch([(text, lang, prev) for _, text, lang, prev in items])
+        self._finish()
+        self.ahead = (items, started)
+        if not keep_ahead:
+            self._finish()
+
+    def drain(self, items: list[Item], sink: TextIO) -> None:
+        """Code `items` and everything still under way, and write it all to `sink`."""
+        if items:
+            self.push(items, keep_ahead=False)
+        self._finish()
+        _write(sink, self.out)
+
+    def _finish(self) -> None:
+        if self.ahead is None:
+            return
+        from simulator.coding import finish_batch
+
+        items, started = self.ahead
+        self.ahead = None
+        for (item_id, _, _, _), coding in zip(items, finish_batch(started), strict=True):
+            record = {"id": item_id, "codes": list(coding.codes), "evidence": coding.evidence}
+            self.out.append(json.dumps(record, ensure_ascii=False))
 
 
 def _write(sink: TextIO, out: list[str]) -> None:
@@ -165,8 +189,25 @@ def _write(sink: TextIO, out: list[str]) -> None:
     sink.flush()
 
 
+def _one_blas_thread() -> None:
+    """Keep numpy's BLAS to one thread here and in the encoder's worker: the heads' small
+    matrix products gain nothing from a second one, whose spinning takes the core the encoder
+    needs (set before numpy loads, so the worker process inherits it)."""
+    for name in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
+    if "numpy" in sys.modules:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=1, user_api="blas")
+
+
 def run(args: argparse.Namespace) -> int:
     """Read standard input, write codes to standard output."""
     lang: Lang | None = None if args.lang == "auto" else args.lang
+    _one_blas_thread()
+    if not sys.stdin.isatty():
+        from simulator.coding.encoder import use_worker_process
+
+        use_worker_process()  # a file: the encoder gets a core and a process of its own
     code_stream(sys.stdin.buffer, sys.stdout, lang, flush_each=sys.stdin.isatty())
     return 0

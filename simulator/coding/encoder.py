@@ -9,9 +9,12 @@ never competes with llama.cpp for the cores.
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 import numpy as np
@@ -75,3 +78,45 @@ def embed_one(text: str) -> np.ndarray:
 def warm_up() -> None:
     """Load the weights now (about a second), e.g. while the volunteer reads the briefing."""
     embed_one("warm up")
+
+
+_thread_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="callsim-encoder")
+_process_pool: ProcessPoolExecutor | None = None
+
+
+def embed_in_background(texts: list[str]) -> Future[np.ndarray]:
+    """Start embedding `texts` beside the caller's own work (`embed`'s result): in the worker
+    process once `use_worker_process` was called, else in a thread of this process. A worker
+    that has died is replaced by the thread."""
+    global _process_pool
+    if _process_pool is not None:
+        try:
+            return _process_pool.submit(embed, texts)
+        except BrokenProcessPool:
+            _process_pool = None
+    return _thread_pool.submit(embed, texts)
+
+
+def in_worker_process() -> bool:
+    """Whether batches go to a worker process (this process then never loads the weights)."""
+    return _process_pool is not None
+
+
+def use_worker_process() -> None:
+    """Embed batches in a worker process of their own from now on, and start loading the
+    weights there at once. For coding many lines (`callsim code`): the lexicon and the heads,
+    pure Python, then never wait for the interpreter lock the encoder's tokenizer needs, and
+    the weights load while this process reads the lexicons. Not for a call: one turn at a time
+    is faster in-process, and the app keeps its second core for llama.cpp."""
+    global _process_pool
+    if _process_pool is None:
+        context = multiprocessing.get_context("spawn")  # never fork a process holding threads
+        _process_pool = ProcessPoolExecutor(1, mp_context=context, initializer=warm_up)
+
+
+def stop_worker_process() -> None:
+    """Embed in this process again (the worker, if any, is shut down)."""
+    global _process_pool
+    if _process_pool is not None:
+        _process_pool.shutdown(wait=False, cancel_futures=True)
+        _process_pool = None

@@ -66,28 +66,50 @@ def turn_vector(sentence_vectors: np.ndarray) -> np.ndarray:
 def char_ngrams(text: str) -> list[str]:
     """Character n-grams inside word boundaries, each word padded with a space (the same as
     scikit-learn's `char_wb` analyzer on lowercased text, which trains the heads)."""
+    return [gram for word in _words(text) for gram in word_ngrams(word)]
+
+
+def _words(text: str) -> list[str]:
+    return _SPACES.sub(" ", text.lower()).split()
+
+
+def word_ngrams(word: str) -> list[str]:
+    """The character n-grams of one lowercased word, padded with a space each side."""
     low, high = NGRAMS
     grams: list[str] = []
-    for word in _SPACES.sub(" ", text.lower()).split():
-        padded = f" {word} "
-        for n in range(low, high + 1):
-            offset = 0
+    padded = f" {word} "
+    for n in range(low, high + 1):
+        offset = 0
+        grams.append(padded[offset : offset + n])
+        while offset + n < len(padded):
+            offset += 1
             grams.append(padded[offset : offset + n])
-            while offset + n < len(padded):
-                offset += 1
-                grams.append(padded[offset : offset + n])
-            if offset == 0:
-                break
+        if offset == 0:
+            break
     return grams
 
 
-def char_tfidf(text: str, vocabulary: dict[str, int], idf: np.ndarray) -> dict[int, float]:
+WORD_CACHE_SIZE = 200_000
+"""Words whose n-gram columns a `char_tfidf` cache keeps (a few tens of megabytes at most)."""
+
+
+def char_tfidf(
+    text: str,
+    vocabulary: dict[str, int],
+    idf: np.ndarray,
+    cache: dict[str, list[int]] | None = None,
+) -> dict[int, float]:
     """Sparse TF-IDF of `text`'s character n-grams (sublinear tf, L2-normalised): column ->
-    value."""
-    counts = Counter(g for g in char_ngrams(text) if g in vocabulary)
-    values = {
-        vocabulary[g]: (1.0 + math.log(n)) * float(idf[vocabulary[g]]) for g, n in counts.items()
-    }
+    value. `cache` remembers each word's columns (words repeat: coding a file is much faster)."""
+    counts: Counter[int] = Counter()
+    for word in _words(text):
+        columns = cache.get(word) if cache is not None else None
+        if columns is None:
+            columns = [vocabulary[g] for g in word_ngrams(word) if g in vocabulary]
+            if cache is not None and len(cache) < WORD_CACHE_SIZE:
+                cache[word] = columns
+        counts.update(columns)
+    values = {k: (1.0 + math.log(n)) * float(idf[k]) for k, n in counts.items()}
     norm = math.sqrt(sum(v * v for v in values.values()))
     return {k: v / norm for k, v in values.items()} if norm else {}
 
@@ -118,7 +140,7 @@ def dense_features(
         toxicity,
     ]
     decisions = [1.0 if code in cues.codes else 0.0 for code in CODES]
-    scores = [float(np.clip(cues.cue_scores.get(code, 0.0), -2.0, 3.0)) / 3.0 for code in CODES]
+    scores = [min(max(float(cues.cue_scores.get(code, 0.0)), -2.0), 3.0) / 3.0 for code in CODES]
     return np.concatenate(
         [
             text_vector,

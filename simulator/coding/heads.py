@@ -63,6 +63,15 @@ class Heads:
             object.__setattr__(self, "_columns", cached)
         return cached
 
+    @property
+    def _word_columns(self) -> dict[str, list[int]]:
+        """Each word's n-gram columns, remembered (see `char_tfidf`)."""
+        cached: dict[str, list[int]] | None = self.__dict__.get("_words")
+        if cached is None:
+            cached = {}
+            object.__setattr__(self, "_words", cached)
+        return cached
+
     def toxicity(self, vectors: np.ndarray) -> np.ndarray:
         """Probability of hostile wording for each embedding row."""
         return _sigmoid(vectors @ self.toxicity_weights + self.toxicity_bias)
@@ -72,7 +81,7 @@ class Heads:
         logits = rows @ self.weights.T + self.bias
         columns = self.columns
         for i, text in enumerate(texts):
-            sparse = char_tfidf(text, columns, self.idf)
+            sparse = char_tfidf(text, columns, self.idf, self._word_columns)
             if sparse:
                 index = np.fromiter(sparse.keys(), dtype=np.int64)
                 values = np.fromiter(sparse.values(), dtype=np.float32)

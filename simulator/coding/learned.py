@@ -9,7 +9,8 @@ where one fired, otherwise the sentence of the turn that scores highest for that
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,7 +19,7 @@ import numpy as np
 from simulator.codes import CODES, Code, Lang
 from simulator.coding.coder import Coder, Coding
 from simulator.coding.coder import bundled_coder as bundled_cue_coder
-from simulator.coding.encoder import embed, embed_one
+from simulator.coding.encoder import embed, embed_in_background, embed_one, in_worker_process
 from simulator.coding.features import dense_features, sentences, turn_vector
 from simulator.coding.heads import Heads, bundled_heads
 
@@ -27,7 +28,6 @@ LEXICON_ALWAYS: frozenset[Code] = frozenset({"unsafe"})
 protest is precise (on the corpus test split 27 of 28 such cues were right), and missing one
 would let a call that endangers the respondent pass as safe."""
 
-_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="callsim-encoder")
 _OVERLAP_FROM = 8
 """Sentences in a batch from which embedding runs beside the lexicon (a single turn in a call
 is faster without the hand-over)."""
@@ -54,17 +54,40 @@ class LearnedCoder:
 
     def code_many(self, items: Sequence[tuple[str, str | None]]) -> list[Coding]:
         """Code several (text, previous) pairs, embedding all their sentences as one batch."""
-        if not items:
-            return []
-        texts = [text for text, _ in items]
-        split = [sentences(text) for text in texts]
+        return self.finish(self.start(items))
+
+    def start(self, items: Sequence[tuple[str, str | None]]) -> Started:
+        """Begin coding a batch: split it into sentences and, for a batch of several, hand their
+        embedding to the encoder thread at once. `finish` completes it. Starting the next batch
+        before finishing this one keeps the encoder busy while this thread reads the cues."""
+        pairs = list(items)
+        split = [sentences(text) for text, _ in pairs]
         flat = [s for parts in split for s in parts]
-        # The encoder's matrix products release the GIL: embed a batch on the second core while
-        # the lexicon (pure Python) reads the same turns here.
-        pending = _POOL.submit(embed, flat) if len(flat) >= _OVERLAP_FROM else None
-        found = [self.cues.code(text, previous) for text, previous in items]
-        vectors = pending.result() if pending is not None else None
-        scored = self._score(texts, [p for _, p in items], found, split, vectors)
+        wanted = sorted({p for _, p in pairs if p and p.strip()})
+        pending = None
+        if len(flat) >= _OVERLAP_FROM or in_worker_process():
+            # The batch is embedded on the second core (the encoder's matrix products release
+            # the interpreter lock) while the lexicon (pure Python) reads the same turns here.
+            pending = embed_in_background(flat + wanted)
+        return Started(pairs, split, wanted, pending)
+
+    def finish(self, started: Started) -> list[Coding]:
+        """The codings of a batch `start` began, in order."""
+        if not started.items:
+            return []
+        texts = [text for text, _ in started.items]
+        found = [self.cues.code(text, previous) for text, previous in started.items]
+        vectors = previous_table = None
+        if started.embedding is not None:
+            try:
+                together = started.embedding.result()
+            except BrokenProcessPool:  # the worker died (killed, out of memory): go on here
+                together = embed(started.embedded)
+            count = len(together) - len(started.previous)
+            vectors = together[:count]
+            previous_table = dict(zip(started.previous, together[count:], strict=True))
+        previous = [p for _, p in started.items]
+        scored = self._score(texts, previous, found, started.split, vectors, previous_table)
         threshold = self.heads.threshold(self.lang)
         chosen: list[list[Code]] = []
         for i, text in enumerate(texts):
@@ -98,11 +121,12 @@ class LearnedCoder:
         found: list[Coding],
         split: list[list[str]],
         vectors: np.ndarray | None = None,
+        previous_table: dict[str, np.ndarray] | None = None,
     ) -> _Scored:
         flat = [s for parts in split for s in parts]
         if vectors is None:
             vectors = embed_one(flat[0])[None, :] if len(flat) == 1 else embed(flat)
-        previous_vectors = _previous_vectors(previous)
+        previous_vectors = _previous_vectors(previous, previous_table)
         toxicity = self.heads.toxicity(vectors)
         rows = []
         parts_of: list[tuple[int, int]] = []
@@ -171,6 +195,22 @@ class LearnedCoder:
 
 
 @dataclass(frozen=True)
+class Started:
+    """A batch `LearnedCoder.start` began: its turns, their sentences, the respondent's lines
+    before them, and the embedding of both under way (None: embedded when finished)."""
+
+    items: list[tuple[str, str | None]]
+    split: list[list[str]]
+    previous: list[str]
+    embedding: Future[np.ndarray] | None
+
+    @property
+    def embedded(self) -> list[str]:
+        """What `embedding` embeds: every sentence, then the respondent's lines."""
+        return [s for parts in self.split for s in parts] + self.previous
+
+
+@dataclass(frozen=True)
 class _Scored:
     """What scoring a batch made, kept for finding evidence sentences."""
 
@@ -183,14 +223,18 @@ class _Scored:
     previous_vectors: list[np.ndarray | None]
 
 
-def _previous_vectors(previous: Sequence[str | None]) -> list[np.ndarray | None]:
-    """Embeddings of the respondent's lines, None where there is none; a single line comes from
-    the cache (in a call it was embedded when the respondent said it)."""
-    wanted = sorted({p for p in previous if p and p.strip()})
-    if len(wanted) == 1:
-        table = {wanted[0]: embed_one(wanted[0])}
-    else:
-        table = dict(zip(wanted, embed(wanted), strict=True))
+def _previous_vectors(
+    previous: Sequence[str | None], table: dict[str, np.ndarray] | None = None
+) -> list[np.ndarray | None]:
+    """Embeddings of the respondent's lines, None where there is none; from `table` when given
+    (embedded with the batch), and a single line from the cache (in a call it was embedded when
+    the respondent said it)."""
+    if table is None:
+        wanted = sorted({p for p in previous if p and p.strip()})
+        if len(wanted) == 1:
+            table = {wanted[0]: embed_one(wanted[0])}
+        else:
+            table = dict(zip(wanted, embed(wanted), strict=True))
     return [table[p] if p and p.strip() else None for p in previous]
 
 

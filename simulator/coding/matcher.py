@@ -25,6 +25,10 @@ class Rule:
     negatable: bool
     pattern: Pattern | None
     regex: re.Pattern[str] | None
+    needs: tuple[frozenset[str], ...] = ()
+    """Words of the pattern's later positions, one set a position (positions that take any
+    word or a prefix are left out): a sentence holding none of a set's words (as written or
+    as lemma) cannot match, so the pattern is not tried there."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +107,11 @@ class Matcher:
             (negatable if cue.negatable is None else cue.negatable) and not spells_negation,
             pattern,
             None,
+            tuple(
+                element.words
+                for element in pattern.elements[1:]
+                if not element.any_word and not element.prefixes
+            ),
         )
         if pattern.anchored and target.startswith("opener:"):
             self._anchored_openers.add(rule)
@@ -139,27 +148,29 @@ class Matcher:
         for number, sent in enumerate(analysis.sentences):
             stop = sent.last_token
             head = self.head(analysis, number)
+            here = tokens[sent.first_token : stop]
+            words = {t.norm for t in here} | {t.lemma for t in here}
             # Anchored cues may start at the sentence start, at any filler, or at the head.
             for position in range(sent.first_token, min(head + 1, stop)):
                 for rule in self._anchored.candidates(tokens[position]):
-                    self._try(rule, analysis, position, stop, number, hits)
+                    self._try(rule, analysis, position, stop, number, hits, words)
             # Question openers may also start any clause ("..., and how do you feel?").
             clause_start = sent.first_token
             while clause_start < stop and self.lexicon.questions.clause_openers:
                 clause_head = self.head(analysis, number, clause_start)
                 for position in range(clause_start, min(clause_head + 1, stop)):
                     for rule in self._anchored_openers.candidates(tokens[position]):
-                        self._try(rule, analysis, position, stop, number, hits)
+                        self._try(rule, analysis, position, stop, number, hits, words)
                 clause = tokens[clause_start].clause
                 while clause_start < stop and tokens[clause_start].clause == clause:
                     clause_start += 1
             for position in range(sent.first_token, stop):
                 for rule in self._anywhere.candidates(tokens[position]):
-                    self._try(rule, analysis, position, stop, number, hits)
+                    self._try(rule, analysis, position, stop, number, hits, words)
             if not self.lexicon.questions.clause_openers and head < stop:
                 for position in range(sent.first_token, head + 1):
                     for rule in self._anchored_openers.candidates(tokens[position]):
-                        self._try(rule, analysis, position, stop, number, hits)
+                        self._try(rule, analysis, position, stop, number, hits, words)
             for rule in self._regexes:
                 assert rule.regex is not None
                 for match in rule.regex.finditer(analysis.text, sent.start, sent.end):
@@ -168,9 +179,19 @@ class Matcher:
         return hits
 
     def _try(
-        self, rule: Rule, analysis: Analysis, start: int, stop: int, sentence: int, hits: list[Hit]
+        self,
+        rule: Rule,
+        analysis: Analysis,
+        start: int,
+        stop: int,
+        sentence: int,
+        hits: list[Hit],
+        words: set[str],
     ) -> None:
         assert rule.pattern is not None
+        for needed in rule.needs:
+            if needed.isdisjoint(words):
+                return
         end = rule.pattern.match_at(analysis.tokens, start, stop)
         if end is None:
             return
