@@ -112,6 +112,16 @@ def test_lore_is_matched_by_keys_and_by_meaning() -> None:
     assert any(m.id == "mobilisation" and m.score < 1 for m in found), found
 
 
+def test_a_line_that_asks_is_about_its_question_not_what_came_before() -> None:
+    patriot_en = lore_index(PATRIOT, "en")
+    line = "I watch the TV news a lot here too. And prices, have they gone up where you are?"
+    assert patriot_en.matches(line)[0].id == "prices"
+    assert patriot_en.matches("I watch the TV news a lot here too.")[0].id != "prices"
+    firm_ru = lore_index(FIRM, "ru")
+    line = "Да, про санкции все говорят. А вы как думаете?"  # the question names nothing
+    assert firm_ru.matches(line)[0].id == "sanctions_prices"
+
+
 def test_english_keys_match_plurals_and_other_forms() -> None:
     found = lore_index(FIRM, "en").matches("They keep sending missiles, and the Nazis you mention?")
     assert {"nato", "nazis"} <= {m.id for m in found}
@@ -351,3 +361,29 @@ def _reactions(persona, code, lang):
         for mood in ("hostile", "guarded", "neutral", "open")
         for line in lines.get(mood).get(lang)
     ]
+
+
+def test_a_reflection_of_something_never_said_is_heard_as_sympathy() -> None:
+    from simulator.engine.lore import restates
+
+    said = "Цены растут, зарплата та же. Крутимся как можем."
+    assert restates("То есть денег становится всё меньше, и приходится выкручиваться.", said)
+    assert not restates("Чувствуется, что вы много повидали.", said)
+    memory = MoveMemory.of([said], ["topic:prices"])
+    memory.restated = False
+    move = _move(
+        PATRIOT, "ru", "Чувствуется, что вы много повидали.", ("reflection",), memory=memory
+    )
+    assert move.source == "reaction:empathy", move
+    warm = _move(
+        PATRIOT,
+        "ru",
+        "Чувствуется, что вы много повидали.",
+        ("reflection",),
+        "neutral",
+        OPEN,
+        memory,
+    )
+    assert warm.follow != "topic:prices", (
+        "no going on about prices after a line about something else"
+    )

@@ -23,7 +23,7 @@ from simulator.engine.events import (
     ReplyStarted,
     ReplyToken,
 )
-from simulator.engine.lore import QUESTION_FLOOR, lore_index
+from simulator.engine.lore import QUESTION_FLOOR, lore_index, restates
 from simulator.engine.move import Move, MoveMemory, choose_move, goodbye_kind
 from simulator.engine.prompt import PromptBuilder
 from simulator.engine.state import apply_turn, hangs_up, initial_state, mood_for
@@ -253,6 +253,8 @@ class Call:
         volunteer = self.turns[-1]
         said = [t for t in self.turns if t.speaker == "respondent"]
         memory = MoveMemory.of([t.text for t in said], [t.move for t in said])
+        if said:
+            memory.restated = restates(volunteer.text, said[-1].text)
         index = lore_index(self.persona, self.lang)
         matches = index.matches(volunteer.text)
         asked = {"open_question", "closed_question"} & set(volunteer.codes or ())

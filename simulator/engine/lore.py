@@ -14,6 +14,7 @@ import numpy as np
 
 from simulator.codes import Lang
 from simulator.coding.encoder import embed, embed_one
+from simulator.coding.features import sentences
 from simulator.coding.text import analyse
 from simulator.persona import Keys, Persona
 
@@ -92,7 +93,25 @@ class LoreIndex:
         """Every lore entry the line is about, best first: an entry scores one point per key
         found in the line plus its best similarity of meaning with the entry's examples; an
         entry without a key needs `floor` (a question with nothing above `MEANING_FLOOR` is
-        answered from the nearest entry above `QUESTION_FLOOR`)."""
+        answered from the nearest entry above `QUESTION_FLOOR`).
+
+        A line that asks something after saying something else ("I read the news a lot here.
+        And how is your health?") is about what it asks: a key in its question wins over keys
+        elsewhere in the line; with no key anywhere, the question alone is compared by meaning
+        (the rest of the line only blurs it). A bare "What do you think?" after a line with a
+        key is about that key."""
+        whole = self._matches(text, floor)
+        question = question_sentence(text)
+        if question is None:
+            return whole
+        asked = self._matches(question, floor)
+        if asked and asked[0].score >= KEY_SCORE:
+            return asked
+        if whole and whole[0].score >= KEY_SCORE:
+            return whole
+        return asked or whole
+
+    def _matches(self, text: str, floor: float) -> list[Match]:
         words = _lemmas(text, self.lang)
         keys: dict[tuple[str, str], int] = {}
         for kind, entry, sequences in self._keys:
@@ -110,6 +129,27 @@ class LoreIndex:
         }
         ranked = sorted(scored.items(), key=lambda item: (-item[1], item[0]))
         return [Match(kind, entry, score) for (kind, entry), score in ranked]
+
+
+RESTATES = 0.2
+"""Similarity of meaning from which a volunteer's line counts as giving back the respondent's
+last line. In the coder corpus, reflections score a median 0.30 against the line before them
+(a quarter below 0.17) and lines that only sympathise 0.19: below this, a reflection is more
+likely sympathy than the respondent's own words given back, and is answered as sympathy."""
+
+
+def restates(line: str, respondent_line: str) -> bool:
+    """Whether `line` says back what `respondent_line` said (by meaning, across languages)."""
+    return float(embed_one(line) @ embed_one(respondent_line)) >= RESTATES
+
+
+def question_sentence(text: str) -> str | None:
+    """The last sentence ending in "?" of a line of several sentences, else None."""
+    parts = sentences(text)
+    if len(parts) < 2:
+        return None
+    asked = [part for part in parts if part.rstrip().endswith("?")]
+    return asked[-1] if asked else None
 
 
 _INDEXES: dict[tuple[int, Lang], tuple[Persona, LoreIndex]] = {}

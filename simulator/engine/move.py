@@ -98,7 +98,10 @@ class MoveMemory:
     said: list[str]
     facts_told: set[str]
     recent_topic: str | None = None
-    """The topic the respondent spoke about in one of their last two lines, if any."""
+    """The topic the respondent spoke about in their last line, if any."""
+    restated: bool = True
+    """Whether the volunteer's line restates the respondent's last line (by meaning): a
+    reflection of something never said is not answered as one ("That's what I said")."""
 
     @classmethod
     def empty(cls) -> MoveMemory:
@@ -110,7 +113,7 @@ class MoveMemory:
         """What the respondent said (`said`) with the moves recorded for those lines."""
         parts = [[p for p in (m or "").split("+") if p] for m in moves]
         facts = {p[5:] for found in parts for p in found if p.startswith("fact:")}
-        recent = [p[6:] for found in parts[-2:] for p in found if p.startswith("topic:")]
+        recent = [p[6:] for found in parts[-1:] for p in found if p.startswith("topic:")]
         return cls(said, facts, recent[-1] if recent else None)
 
 
@@ -217,7 +220,7 @@ def follow_on(
         return Move("push_back", "talking_point", rng.choice(points)) if points else None
     if code not in WARMED or mood not in ("neutral", "open") or QUESTION_CODES & set(codes):
         return None
-    topic = topics.get(memory.recent_topic or "")
+    topic = topics.get(memory.recent_topic or "") if memory.restated else None
     if topic is not None and code != "personal_story":
         lines = _fresh(_mood_lines(topic.lines, mood, lang), memory)
         if lines:
@@ -301,6 +304,12 @@ def _first_move(
     for code in POSITIVE_ORDER:
         if code == "reflection" and asks:
             continue  # a question is answered, not thanked for understanding
+        if code == "reflection" and not memory.restated:
+            # "You can hear how much they mean to you" about nothing they said: heard as
+            # sympathy, not as their own words given back.
+            if code in codes and (found := reaction("empathy")):
+                return found
+            continue
         if code in codes and (found := reaction(code)):
             return found
     if asks and mood in ("neutral", "open"):
