@@ -28,6 +28,13 @@ LEXICON_ALWAYS: frozenset[Code] = frozenset({"unsafe"})
 protest is precise (on the corpus test split 27 of 28 such cues were right), and missing one
 would let a call that endangers the respondent pass as safe."""
 
+SHORT_TURN_WORDS = 2
+"""A turn of fewer words ("Okay?", «Да?», "Friends?") takes its question codes from the lexicon
+alone: whether one word asks or only keeps the talk going depends on the word, which the cue
+lists know ("Friends?", picked up from the respondent, asks; "Okay?" does not), and the corpus
+holds too few such turns for the heads to learn it."""
+QUESTION_CODES: frozenset[Code] = frozenset({"open_question", "closed_question"})
+
 _OVERLAP_FROM = 8
 """Sentences in a batch from which embedding runs beside the lexicon (a single turn in a call
 is faster without the hand-over)."""
@@ -91,11 +98,11 @@ class LearnedCoder:
         threshold = self.heads.threshold(self.lang)
         chosen: list[list[Code]] = []
         for i, text in enumerate(texts):
+            short = len(text.split()) < SHORT_TURN_WORDS
             picked = [
                 c
                 for k, c in enumerate(CODES)
-                if scored.probabilities[i, k] >= threshold[k]
-                or (c in LEXICON_ALWAYS and c in found[i].codes)
+                if _given(c, scored.probabilities[i, k] >= threshold[k], found[i], short)
             ]
             chosen.append(picked if text.strip() else [])
         best = self._best_sentences(scored, found, chosen)
@@ -192,6 +199,14 @@ class LearnedCoder:
             top = max(mine, key=lambda r: probabilities[r, k])
             best[(i, code)] = (scored.split[i][owner[top][1]],)
         return best
+
+
+def _given(code: Code, heads_say: bool, cues: Coding, short: bool) -> bool:
+    """Whether a turn gets `code`: the heads' decision (`heads_say`), except that the lexicon
+    decides questions in a short turn and always gives `unsafe` when it finds it."""
+    if short and code in QUESTION_CODES:
+        return code in cues.codes
+    return heads_say or (code in LEXICON_ALWAYS and code in cues.codes)
 
 
 @dataclass(frozen=True)
