@@ -13,7 +13,10 @@ by mood; and the time from the volunteer's Enter to the first word on screen.
         [--scripts heldout]   play the held-out volunteers instead (`listener`, a good caller,
                            and `newcomer`, who lectures, argues and recovers:
                            tests/data/scripts/heldout/, written by someone who never saw the
-                           lore, and never used to write or tune it)
+                           lore; read once, in round 6)
+        [--scripts heldout2]  the second held-out set (`chatty`, everyday questions, and
+                           `pressing`, a beginner who lectures then listens), frozen before
+                           any change it could have guided
 """
 
 from __future__ import annotations
@@ -43,6 +46,10 @@ SCRIPT_SETS = {
     "heldout": {
         "listener": REPO / "tests" / "data" / "scripts" / "heldout" / "listener.{lang}.txt",
         "newcomer": REPO / "tests" / "data" / "scripts" / "heldout" / "newcomer.{lang}.txt",
+    },
+    "heldout2": {
+        "chatty": REPO / "tests" / "data" / "scripts" / "heldout2" / "chatty.{lang}.txt",
+        "pressing": REPO / "tests" / "data" / "scripts" / "heldout2" / "pressing.{lang}.txt",
     },
 }
 SCRIPTS = dict(SCRIPT_SETS["tuned"])
