@@ -46,7 +46,7 @@ def test_annomi_held_out_half_keeps_up_with_the_tuned_half() -> None:
     assert odd["reflection"]["f1"] >= 0.66
 
 
-@pytest.mark.parametrize(("lang", "floor"), [("ru", 0.79), ("en", 0.775)])
+@pytest.mark.parametrize(("lang", "floor"), [("ru", 0.795), ("en", 0.785)])
 def test_corpus_test_split_macro_f1_floor(lang: str, floor: float) -> None:
     # The held-out split of corpus/coder/: never trained or tuned on.
     figures = _eval_module().evaluate_corpus("test")[lang]

@@ -33,6 +33,7 @@ def _move(persona, lang, text, codes, mood="guarded", state=GUARDED, memory=None
         state,
         memory or MoveMemory.empty(),
         random.Random(seed),
+        line=text,
     )
 
 
@@ -256,6 +257,20 @@ def test_a_question_the_lore_has_nothing_for_gets_an_honest_dont_know_not_go_on(
     # A guarded respondent deflects instead, in their own words.
     guarded = _move(FIRM, "en", "What colour would you paint the sky on Mars?", ("open_question",))
     assert guarded.kind == "deflect"
+
+
+def test_a_question_about_their_own_life_is_answered_vaguely_not_with_hard_to_say() -> None:
+    trusting = RespondentState(trust=0.45, openness=0.6, irritation=0.05)
+    for lang, text in (
+        ("en", "And do you get to the seaside in the summer at all?"),
+        ("ru", "А летом на море выбираетесь когда-нибудь?"),
+    ):
+        move = _move(FIRM, lang, text, ("closed_question",), "open", trusting)
+        assert move.kind == "unanswered", move
+        assert "everyone" in move.line or "как у всех" in move.line or "как все" in move.line, move
+    asked = _move(FIRM, "ru", "А что вы думаете о космосе?", ("open_question",), "open", trusting)
+    assert asked.kind == "unanswered", asked
+    assert "знаю" in asked.line.lower() or "сказать" in asked.line, asked
 
 
 @pytest.mark.parametrize(

@@ -275,6 +275,7 @@ class Call:
             memory,
             self._rng,
             goodbye=goodbye_kind(volunteer.text, self.lang),
+            line=volunteer.text,
         )
 
     def _voice(self, move: Move) -> Generator[ReplyEvent, None, Turn]:

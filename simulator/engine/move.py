@@ -17,7 +17,8 @@ Order of preference:
 5. a topic raised: what they say about it in this mood (a push-back when hostile or guarded).
 6. a lecture (or blame with no reaction written): their reaction, else a talking point.
 7. a warm turn (empathy, reflection, a story...): their reaction to it.
-8. a question nothing in the lore answers: "hard to say" when neutral or open
+8. a question nothing in the lore answers, when neutral or open: "hard to say" to one asking
+   what they think or would do, "like everyone" to one about their own life
    (`unanswered.yaml`); otherwise, or for a line with nothing to answer, a deflection (who is
    this? / go on).
 
@@ -38,6 +39,7 @@ from importlib import resources
 from typing import Any, Literal
 
 from simulator.codes import Code, Lang
+from simulator.coding.text import analyse
 from simulator.engine.lore import Match
 from simulator.persona import Lines, Mood, MoodLines, Persona
 from simulator.session import RespondentState
@@ -147,10 +149,26 @@ def is_goodbye(text: str, lang: Lang) -> bool:
 
 
 @cache
-def _unanswered() -> dict[str, dict[str, list[str]]]:
+def _unanswered() -> dict[str, Any]:
     text = resources.files(__package__).joinpath("unanswered.yaml").read_text("utf-8")
-    data: dict[str, dict[str, list[str]]] = load_yaml(text)
+    data: dict[str, Any] = load_yaml(text)
     return data
+
+
+def _unanswered_lines(line: str, lang: Lang, mood: Mood) -> list[str]:
+    """What a talkative respondent says to a question the lore has nothing for: "hard to say"
+    to one asking what they think, a vague "like everyone" to one about their own life."""
+    data = _unanswered()
+    if _asks_opinion(line, lang, data["opinion_words"][lang]):
+        return list(data[lang][mood])
+    return list(data["everyday"][lang][mood])
+
+
+def _asks_opinion(line: str, lang: Lang, words: list[str]) -> bool:
+    tokens = analyse(line, lang).tokens
+    found = {t.lemma for t in tokens} | {t.norm for t in tokens}
+    text = " ".join(t.norm for t in tokens)
+    return any((w in found) if " " not in w else (w in text) for w in words)
 
 
 def _pick(lines: list[str], memory: MoveMemory, rng: random.Random) -> str:
@@ -182,11 +200,13 @@ def choose_move(
     memory: MoveMemory,
     rng: random.Random,
     goodbye: str | None = None,
+    line: str = "",
 ) -> Move:
     """The respondent's move for a volunteer turn with `codes` about `matches`; `goodbye` is the
-    kind of leave-taking when the turn takes leave (`goodbye_kind`)."""
+    kind of leave-taking when the turn takes leave (`goodbye_kind`); `line` is what the
+    volunteer said (it tells a question asking an opinion from one about their life)."""
     codes = tuple(codes)
-    move = _first_move(persona, lang, codes, matches, mood, state, memory, rng, goodbye)
+    move = _first_move(persona, lang, codes, matches, mood, state, memory, rng, goodbye, line)
     if move.kind != "react":
         return move
     follow = follow_on(persona, lang, move, codes, matches, mood, state, memory, rng)
@@ -245,6 +265,7 @@ def _first_move(
     memory: MoveMemory,
     rng: random.Random,
     goodbye: str | None,
+    line: str,
 ) -> Move:
     lore = persona.lore
     if goodbye in CLOSINGS and "unsafe" not in codes:
@@ -313,7 +334,8 @@ def _first_move(
         if code in codes and (found := reaction(code)):
             return found
     if asks and mood in ("neutral", "open"):
-        return Move("unanswered", "unanswered", _pick(_unanswered()[lang][mood], memory, rng))
+        lines = _unanswered_lines(line, lang, mood)
+        return Move("unanswered", "unanswered", _pick(lines, memory, rng))
     if found := move("deflect", "deflection", _mood_lines(lore.deflections, mood, lang)):
         return found
     return Move(
