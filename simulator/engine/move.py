@@ -205,28 +205,40 @@ def choose_move(
     """The respondent's move for a volunteer turn with `codes` about `matches`; `goodbye` is the
     kind of leave-taking when the turn takes leave (`goodbye_kind`); `line` is what the
     volunteer said (it tells a question asking an opinion from one about their life)."""
-    codes = tuple(codes)
-    move = _first_move(persona, lang, codes, matches, mood, state, memory, rng, goodbye, line)
+    situation = _Situation(persona, lang, tuple(codes), matches, mood, state, memory, rng)
+    move = _first_move(situation, goodbye, line)
     if move.kind != "react":
         return move
-    follow = follow_on(persona, lang, move, codes, matches, mood, state, memory, rng)
+    follow = follow_on(situation, move)
     if follow is None:
         return move
     return Move(move.kind, move.source, f"{move.line} {follow.line}", follow.source)
 
 
-def follow_on(
-    persona: Persona,
-    lang: Lang,
-    move: Move,
-    codes: tuple[Code, ...],
-    matches: list[Match],
-    mood: Mood,
-    state: RespondentState,
-    memory: MoveMemory,
-    rng: random.Random,
-) -> Move | None:
+@dataclass(frozen=True)
+class _Situation:
+    """What a move is chosen from: the persona and language, the volunteer turn's codes and the
+    lore it matched, the respondent's mood and state, what they said so far, the randomness."""
+
+    persona: Persona
+    lang: Lang
+    codes: tuple[Code, ...]
+    matches: list[Match]
+    mood: Mood
+    state: RespondentState
+    memory: MoveMemory
+    rng: random.Random
+
+
+def follow_on(situation: _Situation, move: Move) -> Move | None:
     """A second line after the reaction `move`, or None: only lines not said yet in the call."""
+    persona, lang, codes, matches = (
+        situation.persona,
+        situation.lang,
+        situation.codes,
+        situation.matches,
+    )
+    mood, state, memory, rng = situation.mood, situation.state, situation.memory, situation.rng
     lore = persona.lore
     code = move.source.partition(":")[2]
     topics = {t.id: t for t in lore.topics}
@@ -255,18 +267,14 @@ def follow_on(
     return None
 
 
-def _first_move(
-    persona: Persona,
-    lang: Lang,
-    codes: tuple[Code, ...],
-    matches: list[Match],
-    mood: Mood,
-    state: RespondentState,
-    memory: MoveMemory,
-    rng: random.Random,
-    goodbye: str | None,
-    line: str,
-) -> Move:
+def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
+    persona, lang, codes, matches = (
+        situation.persona,
+        situation.lang,
+        situation.codes,
+        situation.matches,
+    )
+    mood, state, memory, rng = situation.mood, situation.state, situation.memory, situation.rng
     lore = persona.lore
     if goodbye in CLOSINGS and "unsafe" not in codes:
         lines = _closing()[1][goodbye][lang][mood]
