@@ -229,16 +229,28 @@ class _Situation:
     memory: MoveMemory
     rng: random.Random
 
+    def parts(
+        self,
+    ) -> tuple[
+        Persona,
+        Lang,
+        tuple[Code, ...],
+        list[Match],
+        Mood,
+        RespondentState,
+        MoveMemory,
+        random.Random,
+    ]:
+        """The fields in order (the memory itself, not a copy)."""
+        return (
+            self.persona, self.lang, self.codes, self.matches,
+            self.mood, self.state, self.memory, self.rng,
+        )  # fmt: skip
+
 
 def follow_on(situation: _Situation, move: Move) -> Move | None:
     """A second line after the reaction `move`, or None: only lines not said yet in the call."""
-    persona, lang, codes, matches = (
-        situation.persona,
-        situation.lang,
-        situation.codes,
-        situation.matches,
-    )
-    mood, state, memory, rng = situation.mood, situation.state, situation.memory, situation.rng
+    persona, lang, codes, matches, mood, state, memory, rng = situation.parts()
     lore = persona.lore
     code = move.source.partition(":")[2]
     topics = {t.id: t for t in lore.topics}
@@ -268,13 +280,7 @@ def follow_on(situation: _Situation, move: Move) -> Move | None:
 
 
 def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
-    persona, lang, codes, matches = (
-        situation.persona,
-        situation.lang,
-        situation.codes,
-        situation.matches,
-    )
-    mood, state, memory, rng = situation.mood, situation.state, situation.memory, situation.rng
+    persona, lang, codes, matches, mood, state, memory, rng = situation.parts()
     lore = persona.lore
     if goodbye in CLOSINGS and "unsafe" not in codes:
         lines = _closing()[1][goodbye][lang][mood]
