@@ -16,7 +16,9 @@ by mood; and the time from the volunteer's Enter to the first word on screen.
                            lore; read once, in round 6)
         [--scripts heldout2]  the second held-out set (`chatty`, everyday questions, and
                            `pressing`, a beginner who lectures then listens), frozen before
-                           any change it could have guided
+                           any change it could have guided; read once, in round 7
+        [--scripts heldout3]  the third (`neighbourly`, small talk then the war, and `curious`,
+                           opinion questions), frozen before the shared small talk
 """
 
 from __future__ import annotations
@@ -50,6 +52,10 @@ SCRIPT_SETS = {
     "heldout2": {
         "chatty": REPO / "tests" / "data" / "scripts" / "heldout2" / "chatty.{lang}.txt",
         "pressing": REPO / "tests" / "data" / "scripts" / "heldout2" / "pressing.{lang}.txt",
+    },
+    "heldout3": {
+        "neighbourly": REPO / "tests" / "data" / "scripts" / "heldout3" / "neighbourly.{lang}.txt",
+        "curious": REPO / "tests" / "data" / "scripts" / "heldout3" / "curious.{lang}.txt",
     },
 }
 SCRIPTS = dict(SCRIPT_SETS["tuned"])

@@ -402,3 +402,45 @@ def test_a_reflection_of_something_never_said_is_heard_as_sympathy() -> None:
     assert warm.follow != "topic:prices", (
         "no going on about prices after a line about something else"
     )
+
+
+# -- small talk every respondent can make ------------------------------------------------------
+
+
+def test_small_talk_the_persona_has_no_lore_for_comes_from_the_shared_topics() -> None:
+    from simulator.engine.smalltalk import with_small_talk
+
+    firm = with_small_talk(FIRM)
+    assert "weather" not in {t.id for t in FIRM.lore.topics}
+    for lang, line in (
+        ("en", "So what's the weather doing where you are today?"),
+        ("ru", "А погода у вас сейчас какая?"),
+    ):
+        move = _move(firm, lang, line, ("open_question",), "neutral", OPEN)
+        assert move.source == "smalltalk:weather", move
+        weather = next(t for t in firm.lore.topics if t.id == "weather")
+        assert move.line in weather.lines.neutral.get(lang)
+
+
+def test_the_personas_own_topic_comes_before_shared_small_talk() -> None:
+    from simulator.engine.smalltalk import shared_topics, with_small_talk
+
+    pensioner = load_persona(bundled_personas_dir() / "village-pensioner.yaml")
+    talkative = with_small_talk(pensioner)
+    own_health = next(t for t in pensioner.lore.topics if t.id == "health")
+    assert next(t for t in talkative.lore.topics if t.id == "health") is own_health
+    assert len(talkative.lore.topics) < len(pensioner.lore.topics) + len(shared_topics())
+    firm = with_small_talk(FIRM)
+    move = _move(
+        firm, "en", "Awful weather here. And how are things at work?", ("open_question",), "neutral"
+    )
+    assert move.source == "topic:work", move
+
+
+def test_shared_small_talk_fits_every_bundled_persona() -> None:
+    from simulator.engine.smalltalk import with_small_talk
+    from simulator.persona_checks import persona_findings
+
+    for path in sorted(bundled_personas_dir().glob("*.yaml")):
+        persona = with_small_talk(load_persona(path))
+        assert persona_findings(persona) == [], path.name

@@ -26,6 +26,7 @@ from simulator.engine.events import (
 from simulator.engine.lore import QUESTION_FLOOR, lore_index, restates
 from simulator.engine.move import Move, MoveMemory, choose_move, goodbye_kind
 from simulator.engine.prompt import PromptBuilder
+from simulator.engine.smalltalk import with_small_talk
 from simulator.engine.state import apply_turn, hangs_up, initial_state, mood_for
 from simulator.errors import UserError
 from simulator.limits import MAX_TURN_CHARS
@@ -76,7 +77,8 @@ class Call:
         attempts: int = DEFAULT_ATTEMPTS,
         ui_lang: Lang | None = None,
     ) -> None:
-        self.persona = persona
+        self.persona = with_small_talk(persona)
+        """The persona, with the shared small talk it has no topic of its own for."""
         self.lang: Lang = lang
         self.backend = backend
         self.store = store

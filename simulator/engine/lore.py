@@ -16,6 +16,7 @@ from simulator.codes import Lang
 from simulator.coding.encoder import embed, embed_one
 from simulator.coding.features import sentences
 from simulator.coding.text import analyse
+from simulator.engine.smalltalk import shared_ids
 from simulator.persona import Keys, Persona
 
 KEY_SCORE = 1.0
@@ -85,6 +86,7 @@ class LoreIndex:
         for fact in lore.facts:
             self._keys.append(("fact", fact.id, _key_sequences(fact.keys, lang)))
         self._example_owner = [(kind, entry) for kind, entry, _ in examples]
+        self._shared = shared_ids(persona)
         self._example_vectors = (
             embed([text for _, _, text in examples]) if examples else np.zeros((0, 1))
         )
@@ -100,16 +102,24 @@ class LoreIndex:
         elsewhere in the line; with no key anywhere, the question alone is compared by meaning
         (the rest of the line only blurs it). A bare "What do you think?" after a line with a
         key is about that key."""
-        whole = self._matches(text, floor)
+        whole = self._own_first(self._matches(text, floor))
         question = question_sentence(text)
         if question is None:
             return whole
-        asked = self._matches(question, floor)
+        asked = self._own_first(self._matches(question, floor))
         if asked and asked[0].score >= KEY_SCORE:
             return asked
         if whole and whole[0].score >= KEY_SCORE:
             return whole
         return asked or whole
+
+    def _own_first(self, found: list[Match]) -> list[Match]:
+        """`found` without shared small talk when one of the persona's own topics or stances
+        has a key in the line; otherwise as ranked (a shared topic named by a key beats an own
+        one that is only near in meaning: "Do you have a dog?" is not about relatives)."""
+        own = [m for m in found if not (m.kind == "topic" and m.id in self._shared)]
+        keyed = any(m.kind in ("topic", "stance") and m.score >= KEY_SCORE for m in own)
+        return own if keyed else found
 
     def _matches(self, text: str, floor: float) -> list[Match]:
         words = _lemmas(text, self.lang)

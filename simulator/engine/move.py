@@ -41,6 +41,8 @@ from typing import Any, Literal
 from simulator.codes import Code, Lang
 from simulator.coding.text import analyse
 from simulator.engine.lore import Match
+from simulator.engine.smalltalk import PREFIX as SMALLTALK
+from simulator.engine.smalltalk import shared_ids
 from simulator.persona import Lines, Mood, MoodLines, Persona
 from simulator.session import RespondentState
 from simulator.yaml_data import load_yaml
@@ -259,7 +261,7 @@ def follow_on(situation: _Situation, move: Move) -> Move | None:
             if match.kind == "topic" and match.id in topics:
                 lines = _fresh(_mood_lines(topics[match.id].lines, mood, lang), memory)
                 if lines:
-                    return Move("topic", f"topic:{match.id}", rng.choice(lines))
+                    return Move("topic", _topic_source(persona, match.id), rng.choice(lines))
         points = _fresh(_lines(persona.talking_points, lang), memory)
         return Move("push_back", "talking_point", rng.choice(points)) if points else None
     if code not in WARMED or mood not in ("neutral", "open") or QUESTION_CODES & set(codes):
@@ -268,7 +270,7 @@ def follow_on(situation: _Situation, move: Move) -> Move | None:
     if topic is not None and code != "personal_story":
         lines = _fresh(_mood_lines(topic.lines, mood, lang), memory)
         if lines:
-            return Move("topic", f"topic:{topic.id}", rng.choice(lines))
+            return Move("topic", _topic_source(persona, topic.id), rng.choice(lines))
     if mood == "open":
         for fact in lore.facts:
             if fact.id not in memory.facts_told and state.trust >= fact.min_trust:
@@ -325,7 +327,8 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
                 return Move("fact", f"fact:{fact.id}", _pick(fact.lines.get(lang), memory, rng))
     for match in raised:
         topic = topics[match.id]
-        if found := move("topic", f"topic:{topic.id}", _mood_lines(topic.lines, mood, lang)):
+        source = _topic_source(persona, topic.id)
+        if found := move("topic", source, _mood_lines(topic.lines, mood, lang)):
             return found
     for code in NEGATIVE_ORDER:
         if code in codes:
@@ -355,6 +358,13 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     return Move(
         "deflect", "fallback", _pick(_mood_lines(persona.fallback_lines, mood, lang), memory, rng)
     )
+
+
+def _topic_source(persona: Persona, topic_id: str) -> str:
+    """How a move from a topic is recorded: `topic:<id>`, or `smalltalk:<id>` for shared small
+    talk."""
+    prefix = SMALLTALK if topic_id in shared_ids(persona) else "topic"
+    return f"{prefix}:{topic_id}"
 
 
 def _lines(lines: Lines, lang: Lang) -> list[str]:
