@@ -166,3 +166,16 @@ def test_example_lines_and_beliefs_are_in_the_respondents_voice_too(tmp_path: Pa
     problem = only_problem(tmp_path, text)
     assert f":{line_of(GOOD, example)}:" in problem
     assert "example_lines.guarded.ru[0]: 'говорила' does not agree with gender 'male'" in problem
+
+
+def test_no_authored_line_reads_as_a_word_loop() -> None:
+    # The reply check refuses a line that keeps repeating itself; an authored line that trips it
+    # («не знаю... не знаю... не знаю») would be counted as a loop in every call that says it.
+    from simulator.engine.reply_check import word_loop
+    from simulator.engine.smalltalk import with_small_talk
+    from simulator.persona_checks import spoken_lines
+
+    for persona_id in PERSONA_IDS:
+        persona = with_small_talk(load_persona(PERSONAS / f"{persona_id}.yaml"))
+        looping = [(loc, line) for loc, _, line in spoken_lines(persona) if word_loop(line)]
+        assert looping == [], persona_id
