@@ -9,7 +9,10 @@
 (b) The project's corpus `corpus/coder/`, its held-out **test** split (never used for training
     or tuning): precision, recall and F1 per code, and macro-F1, for each language; the dev
     split (used to tune thresholds) is reported apart.
-(c) The hand-tuned set `tests/data/coder_testset.jsonl` (training data now; kept as a
+(c) The boundary sets `corpus/boundaries/` (945 turns written on the hardest boundaries: blame
+    next to genuine reflections of the same line, rhetorical questions, polite lectures; never
+    trained on, all of it held out).
+(d) The hand-tuned set `tests/data/coder_testset.jsonl` (training data now; kept as a
     regression floor).
 
 Usage: .venv/bin/python scripts/eval_coder.py [--json] [--annomi PATH] [--testset PATH]
@@ -33,6 +36,7 @@ from simulator.coding import code_many  # noqa: E402
 from simulator.coding.corpus import load_corpus  # noqa: E402
 
 ANNOMI = REPO.parent / "shared" / "data" / "annomi_calibration.jsonl"
+BOUNDARIES = REPO / "corpus" / "boundaries"
 TESTSET = REPO / "tests" / "data" / "coder_testset.jsonl"
 QUESTION_CODES = {"open_question", "closed_question"}
 
@@ -181,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     report: dict[str, Any] = {
         "test_split": evaluate_corpus("test"),
         "dev_split": evaluate_corpus("dev"),
+        "boundaries": evaluate_rows(
+            [row for path in sorted(BOUNDARIES.glob("*.jsonl")) for row in _read_jsonl(path)]
+        ),
         "annomi": None,
         "annomi_halves": None,
         "testset": None,
@@ -229,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
             )
     for name, title in (
         ("test_split", "Corpus TEST split (held out)"),
+        ("boundaries", "Boundary sets (held out, never trained on)"),
         ("dev_split", "Corpus dev split (tuned on)"),
     ):
         for lang, figures in report[name].items():
