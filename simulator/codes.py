@@ -44,3 +44,6 @@ POSITIVE_CODES: frozenset[Code] = frozenset(
 
 NEGATIVE_CODES: frozenset[Code] = frozenset({"confront", "lecture", "guilt", "unsafe"})
 """Codes the call guide warns against."""
+
+QUESTION_CODES: frozenset[Code] = frozenset({"open_question", "closed_question"})
+"""The codes that make a turn a question."""

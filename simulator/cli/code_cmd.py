@@ -14,7 +14,7 @@ import argparse
 import json
 import os
 import sys
-from typing import Any, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from simulator.codes import LANGS, Lang
 from simulator.errors import UserError
@@ -25,6 +25,9 @@ from simulator.limits import (
     json_depth_problem,
     too_big,
 )
+
+if TYPE_CHECKING:
+    from simulator.coding import Batch  # imported when coding starts: other commands skip it
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -144,11 +147,11 @@ def code_stream(source: BinaryIO, sink: TextIO, lang: Lang | None, *, flush_each
 
 
 class _Pipeline:
-    """Batches on their way through the coder: the newest one's embedding runs on the encoder
-    thread while the one before it is finished here (lexicon, heads, JSON)."""
+    """Batches on their way through the coder: the newest one's embedding runs in the encoder's
+    worker while the one before it is finished here (lexicon, heads, JSON)."""
 
     def __init__(self) -> None:
-        self.ahead: tuple[list[Item], Any] | None = None
+        self.ahead: tuple[list[Item], Batch] | None = None
         self.out: list[str] = []
 
     def push(self, items: list[Item], *, keep_ahead: bool) -> None:
@@ -195,10 +198,6 @@ def _one_blas_thread() -> None:
     needs (set before numpy loads, so the worker process inherits it)."""
     for name in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(name, "1")
-    if "numpy" in sys.modules:
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(limits=1, user_api="blas")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from simulator.codes import CODES, Code, Lang
+from simulator.codes import CODES, QUESTION_CODES, Code, Lang
 from simulator.coding.coder import Coder, Coding
 from simulator.coding.coder import bundled_coder as bundled_cue_coder
 from simulator.coding.encoder import embed, embed_in_background, embed_one, in_worker_process
@@ -33,7 +33,6 @@ SHORT_TURN_WORDS = 2
 alone: whether one word asks or only keeps the talk going depends on the word, which the cue
 lists know ("Friends?", picked up from the respondent, asks; "Okay?" does not), and the corpus
 holds too few such turns for the heads to learn it."""
-QUESTION_CODES: frozenset[Code] = frozenset({"open_question", "closed_question"})
 
 _OVERLAP_FROM = 8
 """Sentences in a batch from which embedding runs beside the lexicon (a single turn in a call

@@ -14,10 +14,9 @@ from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from simulator.codes import CODES, Code, Lang
+from simulator.codes import CODES, QUESTION_CODES, Code, Lang
 from simulator.yaml_data import load_yaml
 
-_QUESTION_CODES: frozenset[Code] = frozenset({"open_question", "closed_question"})
 _LAST_SENTENCE = re.compile(r"[^.!?…]*[.!?…]*\s*$")
 _FAMILY = re.compile(
     r"\b(famil(y|ies)|children|kids?|sons?|daughters?|husband|wife|mother|father|parents?"
@@ -76,7 +75,7 @@ def coach_hint(codes: Iterable[Code], lang: Lang, text: str | None = None) -> st
     hint = data.hints[key]
     if hint.about_family is not None and text and _FAMILY.search(text):
         return hint.about_family.get(lang)
-    if hint.asked is not None and (present & _QUESTION_CODES or _ends_with_question(text)):
+    if hint.asked is not None and (present & QUESTION_CODES or _ends_with_question(text)):
         return hint.asked.get(lang)
     return hint.get(lang)
 

@@ -38,7 +38,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-from simulator.codes import Code, Lang
+from simulator.codes import QUESTION_CODES, Code, Lang
 from simulator.coding.text import analyse
 from simulator.engine.lore import Match
 from simulator.engine.smalltalk import PREFIX as SMALLTALK
@@ -68,7 +68,6 @@ POSITIVE_ORDER: tuple[Code, ...] = (
     "open_question",
 )
 """Which warm code the respondent reacts to first."""
-QUESTION_CODES: frozenset[Code] = frozenset({"open_question", "closed_question"})
 PUSHED: frozenset[str] = frozenset({"guilt", "confront", "lecture"})
 """Reactions a guarded or hostile respondent follows with their own view (a push-back)."""
 WARMED: frozenset[str] = frozenset(
