@@ -102,14 +102,12 @@ class LoreIndex:
         elsewhere in the line; with no key anywhere, the question alone is compared by meaning
         (the rest of the line only blurs it). A bare "What do you think?" after a line with a
         key is about that key."""
-        whole = self._own_first(self._matches(text, floor))
         question = question_sentence(text)
-        if question is None:
-            return whole
-        asked = self._own_first(self._matches(question, floor))
+        asked = self._own_first(self._matches(question, floor)) if question else []
         if asked and asked[0].score >= KEY_SCORE:
-            return asked
-        if whole and whole[0].score >= KEY_SCORE:
+            return asked  # the line as a whole need not be compared at all
+        whole = self._own_first(self._matches(text, floor))
+        if question is None or (whole and whole[0].score >= KEY_SCORE):
             return whole
         return asked or whole
 
