@@ -3,6 +3,8 @@ llama.cpp's cache, token for token, so the first reply does not pay for reading 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from simulator.engine.call import Call
@@ -36,3 +38,28 @@ def test_warm_up_caches_the_prefix_of_the_first_prompt() -> None:
     shared = cached[:-1]
     assert len(shared) > 200
     assert tokens[: len(shared)] == shared
+
+
+def test_a_real_call_makes_small_talk_and_hits_back_with_a_second_line(tmp_path: Path) -> None:
+    from simulator.config import bundled_personas_dir
+    from simulator.engine import reply_check
+    from simulator.engine.events import ReplyDone
+    from simulator.persona_loader import load_persona
+    from simulator.store import Store
+
+    firm = load_persona(bundled_personas_dir() / "firm-supporter.yaml")
+    store = Store(tmp_path / "history.sqlite3")
+    call = Call(firm, "ru", EmbeddedBackend(), store=store, seed=3)
+    call.pick_up()
+    call.say("А погода у вас сейчас какая?")
+    weather = [e for e in call.reply() if isinstance(e, ReplyDone)][0].turn
+    assert weather.move == "smalltalk:weather", weather
+    call.say("Вы все зомбированы, верите каждому слову из телевизора.")
+    pushed = [e for e in call.reply() if isinstance(e, ReplyDone)][0].turn
+    assert pushed.move and pushed.move.startswith("reaction:confront+"), pushed
+    for turn in (weather, pushed):
+        assert reply_check.word_loop(turn.text) is None
+        assert reply_check.gender_error(turn.text, firm.gender, "ru") is None
+    stored = Store(tmp_path / "history.sqlite3").load(call.record.id)
+    said = [t.move for t in stored.turns if t.speaker == "respondent"]
+    assert said[-2:] == [weather.move, pushed.move]
