@@ -444,3 +444,13 @@ def test_shared_small_talk_fits_every_bundled_persona() -> None:
     for path in sorted(bundled_personas_dir().glob("*.yaml")):
         persona = with_small_talk(load_persona(path))
         assert persona_findings(persona) == [], path.name
+
+
+def test_a_place_named_in_passing_does_not_take_the_small_talk_away() -> None:
+    from simulator.engine.smalltalk import with_small_talk
+
+    patriot = with_small_talk(PATRIOT)
+    weather = _move(patriot, "ru", "А погода сейчас какая в Москве?", ("open_question",), "neutral")
+    assert weather.source == "smalltalk:weather", weather
+    moscow = _move(patriot, "ru", "Как вам вообще живётся в Москве?", ("open_question",), "neutral")
+    assert moscow.source == "topic:moscow_life", moscow

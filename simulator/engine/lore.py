@@ -113,11 +113,14 @@ class LoreIndex:
 
     def _own_first(self, found: list[Match]) -> list[Match]:
         """`found` without shared small talk when one of the persona's own topics or stances
-        has a key in the line; otherwise as ranked (a shared topic named by a key beats an own
-        one that is only near in meaning: "Do you have a dog?" is not about relatives)."""
+        has a key in the line and scores at least as high as any shared topic; otherwise as
+        ranked (a shared topic named by a key beats an own one that is only near in meaning,
+        "Do you have a dog?" is not about relatives, or that is named in passing: "What's the
+        weather like in Moscow?" is about the weather)."""
         own = [m for m in found if not (m.kind == "topic" and m.id in self._shared)]
-        keyed = any(m.kind in ("topic", "stance") and m.score >= KEY_SCORE for m in own)
-        return own if keyed else found
+        shared = max((m.score for m in found if m not in own), default=0.0)
+        keyed = [m for m in own if m.kind in ("topic", "stance") and m.score >= KEY_SCORE]
+        return own if keyed and keyed[0].score >= shared else found
 
     def _matches(self, text: str, floor: float) -> list[Match]:
         words = _lemmas(text, self.lang)
