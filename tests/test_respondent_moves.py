@@ -454,3 +454,14 @@ def test_a_place_named_in_passing_does_not_take_the_small_talk_away() -> None:
     assert weather.source == "smalltalk:weather", weather
     moscow = _move(patriot, "ru", "Как вам вообще живётся в Москве?", ("open_question",), "neutral")
     assert moscow.source == "topic:moscow_life", moscow
+
+
+def test_small_talk_answers_a_question_not_a_story_that_mentions_it() -> None:
+    from simulator.engine.smalltalk import with_small_talk
+
+    patriot = with_small_talk(PATRIOT)
+    story = "Понимаю. У меня брат тоже читает новости по ночам и совсем не спит."
+    move = _move(patriot, "ru", story, ("empathy", "personal_story"), "neutral", OPEN)
+    assert not move.source.startswith("smalltalk:"), move
+    asked = _move(patriot, "ru", "А вы сами как спите, нормально?", ("closed_question",), "neutral")
+    assert asked.source == "smalltalk:health", asked

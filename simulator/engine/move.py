@@ -318,7 +318,14 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
         if fact and fact.id not in memory.facts_told and state.trust >= fact.min_trust:
             memory.facts_told.add(fact.id)
             return Move("fact", f"fact:{fact.id}", _pick(fact.lines.get(lang), memory, rng))
-    raised = [m for m in matches if m.kind == "topic" and m.id in topics]
+    # Shared small talk answers a question about it; a caller's own story that mentions sleep
+    # or the weather does not set the respondent talking about theirs.
+    small_talk = shared_ids(persona)
+    raised = [
+        m
+        for m in matches
+        if m.kind == "topic" and m.id in topics and (asks or m.id not in small_talk)
+    ]
     if mood == "open" and not raised and INVITING & set(codes) and rng.random() < 0.5:
         for fact in lore.facts:
             if fact.id not in memory.facts_told and state.trust >= fact.min_trust:
