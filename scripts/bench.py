@@ -155,6 +155,11 @@ class RecordingBackend:
         """The wrapped backend's prompt style."""
         return self.inner.prompt_style
 
+    @property
+    def adds_sentences(self) -> bool:
+        """Whether the wrapped backend may add sentences of its own."""
+        return self.inner.adds_sentences
+
     def stream(self, request: GenerationRequest) -> Generator[str, None, None]:
         """Record the request, then stream the wrapped backend's reply."""
         self.requests.append(request)

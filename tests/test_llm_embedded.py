@@ -156,6 +156,14 @@ def test_one_llama_is_shared_by_every_backend_on_the_same_file(
 
 
 @pytest.mark.model
+def test_only_a_model_other_than_the_bundled_one_adds_its_own_sentences(
+    gemma: EmbeddedBackend, smollm_path: Path
+) -> None:
+    assert gemma.adds_sentences is False and EmbeddedBackend().adds_sentences is False
+    assert EmbeddedBackend(smollm_path, n_ctx=2048).adds_sentences is True
+
+
+@pytest.mark.model
 def test_a_chat_request_to_a_transcript_model_is_refused(gemma: EmbeddedBackend) -> None:
     request = GenerationRequest(messages=(ChatMessage("user", "Hi"),))
     with pytest.raises(BackendError, match="needs a prompt"):

@@ -4,6 +4,7 @@ checked: the failures seen in real calls with the bundled model are refused."""
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
@@ -108,8 +109,8 @@ def test_lore_is_matched_by_keys_and_by_meaning() -> None:
     # Two entries have a key here ("alliance", "scared"); meaning ranks NATO first.
     matches = lore_index(FIRM, "en").matches("Why are you so scared of the Atlantic alliance?")
     assert matches and matches[0].id == "nato"
-    # "mobilisation" has no key in this line ("go", not "call up"): found by meaning alone.
-    found = lore_index(FIRM, "en").matches("Does it scare you that your boy might have to go?")
+    # "mobilisation" has no key in this line ("send men", not "call up"): found by meaning alone.
+    found = lore_index(FIRM, "en").matches("Are you afraid they will send more men to fight?")
     assert any(m.id == "mobilisation" and m.score < 1 for m in found), found
 
 
@@ -197,6 +198,18 @@ def test_when_open_the_model_adds_a_sentence_after_the_chosen_line() -> None:
     # The model continued the chosen line: it is the end of the prompt it was given.
     chosen = turn.text[: -len(added) - 1]
     assert backend.requests[0].prompt.endswith(f" {chosen}")
+
+
+def test_a_model_that_may_not_add_sentences_is_not_asked_and_the_line_stands() -> None:
+    backend = FakeBackend(["НАТО для меня всё равно угроза, как ни крути."], adds_sentences=False)
+    call = Call(FIRM, "ru", backend, seed=5)
+    call.pick_up()
+    call.say("А что вы думаете про НАТО?")
+    call.state = OPEN
+    turn = [e for e in call.reply()][-1].turn  # type: ignore[attr-defined]
+    assert turn.move == "topic:nato" and turn.source == "authored"
+    assert turn.text in next(t for t in FIRM.lore.topics if t.id == "nato").lines.open.ru
+    assert backend.requests == []
 
 
 @pytest.mark.parametrize(
@@ -303,6 +316,65 @@ def test_leave_taking_is_told_apart_from_plain_thanks() -> None:
     assert goodbye_kind("Всего доброго!", "ru") == "bye"
     assert not is_goodbye("Спасибо, я поняла.", "ru")
     assert not is_goodbye("Thanks, that helps me understand.", "en")
+
+
+def test_leave_taking_is_heard_however_warmly_it_is_put() -> None:
+    # Read in held-out calls: these were answered "Well, thanks. What next?"
+    line = "Thank you so much for talking with me, really. Would it be ok if I called you again?"
+    assert goodbye_kind(line, "en") == "call_again"
+    assert goodbye_kind("Thank you so much for this talk, I really enjoyed it.", "en") == "thanks"
+    assert goodbye_kind("Спасибо вам большое за этот разговор.", "ru") == "thanks"
+    assert goodbye_kind("Спасибо большое, что поговорили со мной.", "ru") == "thanks"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "Спасибо, что рассказали. А с кем из семьи вы больше всего общаетесь?"),
+        ("en", "Thank you for talking about it. And who in your family do you talk to most?"),
+    ],
+)
+def test_thanks_followed_by_a_question_is_not_a_goodbye(lang: str, text: str) -> None:
+    assert goodbye_kind(text, lang) is None
+    move = _move(PATRIOT, lang, text, ("open_question", "affirmation"), "neutral", OPEN)
+    assert move.kind != "closing" and move.source != "reaction:affirmation", move
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "Здравствуйте! Меня зовут Ингрид, я звоню из Норвегии. У вас найдётся пара минут?"),
+        ("ru", "Можно задать вам несколько вопросов?"),
+        ("ru", "Вам сейчас удобно говорить?"),
+        ("en", "Hi, I'm Jonas, from Copenhagen. Would it be ok if I asked you a few questions?"),
+        ("en", "Do you have a few minutes to chat?"),
+        ("en", "Is this a good time?"),
+    ],
+)
+@pytest.mark.parametrize("persona", [FIRM, PATRIOT])
+def test_asking_leave_to_talk_gets_go_ahead_not_praise_for_asking(
+    lang: str, text: str, persona: object
+) -> None:
+    for mood, state in (("guarded", GUARDED), ("open", OPEN)):
+        move = _move(persona, lang, text, ("closed_question", "autonomy"), mood, state)
+        assert move.kind == "permission", (mood, move)
+        # Worded for either question, and gender-neutral.
+        assert not re.search(r"\b(вы )?правильно|спасибо|согласн|рад\b", move.line, re.I)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("ru", "Можно спросить про вашего сына?", "son"),
+        ("en", "May I ask you about NATO?", "nato"),
+        ("en", "Can I ask, what do you think about NATO?", "nato"),
+    ],
+)
+def test_leave_to_ask_about_something_is_answered_on_it(
+    lang: str, text: str, expected: str
+) -> None:
+    move = _move(FIRM, lang, text, ("closed_question", "autonomy"), "neutral", OPEN)
+    assert move.kind != "permission" and expected in move.source, move
 
 
 def test_an_open_respondent_tells_a_story_only_when_invited() -> None:

@@ -296,7 +296,12 @@ class Call:
             return self._append(self._respondent_turn(own or line, source, 1, move.sources))
         for piece in _pieces(line):
             yield ReplyToken(piece)
-        if self.mood not in TALKATIVE_MOODS or move.follow or self._cancel.is_set():
+        if (
+            self.mood not in TALKATIVE_MOODS
+            or move.follow
+            or not self.backend.adds_sentences
+            or self._cancel.is_set()
+        ):
             return self._append(self._respondent_turn(line, "authored", 0, move.sources))
         addition = self._continuation(line)
         if not addition:

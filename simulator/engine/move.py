@@ -10,13 +10,16 @@ Order of preference:
    (`closing.yaml`).
 1. `unsafe` in the turn: suspicion (the persona's reaction to `unsafe`).
 2. a blaming or shaming turn (even as a question): their reaction to it.
+2a. a question asking leave to talk or ask ("May I ask you a few questions?"), naming no topic
+   of theirs: go ahead, as the mood allows (`permission.yaml`).
 3. a question about one of their stances: the stance's answer in the current mood.
 4. trust high enough and a personal fact not yet told: they open up with it (when the line
    invites it by a key, or when they are open and the line asked about them or met them with
    empathy, a reflection or a story of the caller's own, and raised no topic).
 5. a topic raised: what they say about it in this mood (a push-back when hostile or guarded).
 6. a lecture (or blame with no reaction written): their reaction, else a talking point.
-7. a warm turn (empathy, reflection, a story...): their reaction to it.
+7. a warm turn (empathy, reflection, a story...): their reaction to it; a question is not
+   thanked for its politeness (no reaction to its affirmation, autonomy or reflection).
 8. a question nothing in the lore answers, when neutral or open: "hard to say" to one asking
    what they think or would do, "like everyone" to one about their own life
    (`unanswered.yaml`); otherwise, or for a line with nothing to answer, a deflection (who is
@@ -39,8 +42,9 @@ from importlib import resources
 from typing import Any, Literal
 
 from simulator.codes import QUESTION_CODES, Code, Lang
+from simulator.coding.features import sentences
 from simulator.coding.text import analyse
-from simulator.engine.lore import Match
+from simulator.engine.lore import KEY_SCORE, Match, lore_index, question_sentence
 from simulator.engine.smalltalk import PREFIX as SMALLTALK
 from simulator.engine.smalltalk import shared_ids
 from simulator.persona import Lines, Mood, MoodLines, Persona
@@ -48,7 +52,15 @@ from simulator.session import RespondentState
 from simulator.yaml_data import load_yaml
 
 MoveKind = Literal[
-    "closing", "stance", "fact", "topic", "react", "push_back", "unanswered", "deflect"
+    "closing",
+    "permission",
+    "stance",
+    "fact",
+    "topic",
+    "react",
+    "push_back",
+    "unanswered",
+    "deflect",
 ]
 INVITING: frozenset[Code] = frozenset({"reflection", "empathy", "personal_story"})
 """Codes of a turn that may draw a personal story out of an open respondent unprompted."""
@@ -68,6 +80,11 @@ POSITIVE_ORDER: tuple[Code, ...] = (
     "open_question",
 )
 """Which warm code the respondent reacts to first."""
+ANSWERED_NOT_THANKED: frozenset[Code] = frozenset(
+    {"reflection", "affirmation", "autonomy", "open_question"}
+)
+"""Warm codes of a question that get no reaction: "Thank you for telling me. Who do you talk to
+most?" is not answered "Well, I try"."""
 PUSHED: frozenset[str] = frozenset({"guilt", "confront", "lecture"})
 """Reactions a guarded or hostile respondent follows with their own view (a push-back)."""
 WARMED: frozenset[str] = frozenset(
@@ -139,9 +156,35 @@ def _closing() -> tuple[dict[str, dict[str, re.Pattern[str]]], dict[str, Any]]:
 
 
 def goodbye_kind(text: str, lang: Lang) -> str | None:
-    """`call_again`, `bye` or `thanks` when the volunteer's line takes leave, else None."""
+    """`call_again`, `bye` or `thanks` when the volunteer's line takes leave, else None.
+
+    Thanks followed by a question ("Thank you for telling me. And who do you talk to most?")
+    does not take leave: the question is answered."""
     patterns = _closing()[0]
-    return next((kind for kind in CLOSINGS if patterns[kind][lang].search(text)), None)
+    kind = next((kind for kind in CLOSINGS if patterns[kind][lang].search(text)), None)
+    if kind == "thanks":
+        asked = question_sentence(text)
+        if asked is not None and not patterns["thanks"][lang].search(asked):
+            return None
+    return kind
+
+
+@cache
+def _permission() -> tuple[dict[str, re.Pattern[str]], dict[str, Any]]:
+    text = resources.files(__package__).joinpath("permission.yaml").read_text("utf-8")
+    data = load_yaml(text)
+    patterns = {
+        lang: re.compile("|".join(f"(?:{p})" for p in found), re.IGNORECASE)
+        for lang, found in data["patterns"].items()
+    }
+    return patterns, data["lines"]
+
+
+def asks_permission(text: str, lang: Lang) -> bool:
+    """Whether the line's (last) question asks leave to talk or to ask ("May I ask you a few
+    questions?", «У вас найдётся пара минут?»), rather than asking something itself."""
+    asked = question_sentence(text) or sentences(text)[-1] if text.strip() else ""
+    return bool(_permission()[0][lang].search(asked.strip()))
 
 
 def is_goodbye(text: str, lang: Lang) -> bool:
@@ -298,6 +341,11 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     if "unsafe" in codes and (found := reaction("unsafe")):
         return found
     asks = bool(QUESTION_CODES & set(codes))
+    # "May I ask you a few questions?" is answered "go ahead", not thanked for its politeness,
+    # unless it already names what it is about.
+    if line and asks_permission(line, lang) and not _names_subject(persona, lang, line):
+        lines = _permission()[1][lang][mood]
+        return Move("permission", "permission", _pick(lines, memory, rng))
     stances = {s.id: s for s in lore.stances}
     topics = {t.id: t for t in lore.topics}
     facts = {f.id: f for f in lore.facts}
@@ -346,8 +394,8 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
                 _pick(_lines(persona.talking_points, lang), memory, rng),
             )
     for code in POSITIVE_ORDER:
-        if code == "reflection" and asks:
-            continue  # a question is answered, not thanked for understanding
+        if code in ANSWERED_NOT_THANKED and asks:
+            continue  # a question is answered, not thanked for its politeness or understanding
         if code == "reflection" and not memory.restated:
             # "You can hear how much they mean to you" about nothing they said: heard as
             # sympathy, not as their own words given back.
@@ -363,6 +411,18 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
         return found
     return Move(
         "deflect", "fallback", _pick(_mood_lines(persona.fallback_lines, mood, lang), memory, rng)
+    )
+
+
+def _names_subject(persona: Persona, lang: Lang, line: str) -> bool:
+    """Whether the question that asks permission names a topic or stance of the persona's own
+    by a key («Можно спросить про сына?»); what came before it («Я звоню из Норвегии») does
+    not count."""
+    asked = question_sentence(line) or line
+    shared = shared_ids(persona)
+    return any(
+        m.kind in ("topic", "stance") and m.score >= KEY_SCORE and m.id not in shared
+        for m in lore_index(persona, lang).matches(asked)
     )
 
 

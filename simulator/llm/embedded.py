@@ -234,6 +234,7 @@ class EmbeddedBackend:
     ) -> None:
         path = Path(model_path).expanduser() if model_path else bundled_model_path()
         self.model_path = path
+        self._bundled = model_path is None or path == bundled_model_path()
         self._model = load_model(path, n_ctx)
         self._seeds = random.Random(seed) if seed is not None else None
         self._style: PromptStyle = "chat" if self._model.has_chat_template else "transcript"
@@ -247,6 +248,11 @@ class EmbeddedBackend:
     def prompt_style(self) -> PromptStyle:
         """chat when the GGUF carries a chat template, else transcript."""
         return self._style
+
+    @property
+    def adds_sentences(self) -> bool:
+        """Any model but the bundled one may add a sentence of its own to a chosen line."""
+        return not self._bundled
 
     def stream(self, request: GenerationRequest) -> Generator[str, None, None]:
         """Yield the reply's text as llama.cpp produces it.

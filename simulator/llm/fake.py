@@ -22,6 +22,7 @@ class FakeBackend:
         default: str | None = "...",
         prompt_style: PromptStyle = "transcript",
         token_delay: float = 0.0,
+        adds_sentences: bool = True,
     ) -> None:
         self._queue: deque[str] = deque(replies)
         self._lock = threading.Lock()
@@ -30,6 +31,7 @@ class FakeBackend:
         self.requests: list[GenerationRequest] = []
         self.warmed: list[GenerationRequest] = []
         self._style: PromptStyle = prompt_style
+        self._adds_sentences = adds_sentences
 
     @property
     def name(self) -> str:
@@ -40,6 +42,11 @@ class FakeBackend:
     def prompt_style(self) -> PromptStyle:
         """The prompt style the engine should build."""
         return self._style
+
+    @property
+    def adds_sentences(self) -> bool:
+        """Whether the engine may ask for a sentence after a chosen line (as set)."""
+        return self._adds_sentences
 
     def enqueue(self, replies: Iterable[str]) -> None:
         """Add replies to give, in order, to the next requests."""

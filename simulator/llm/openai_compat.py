@@ -97,6 +97,11 @@ class OpenAIBackend:
         """The prompt style chosen in the settings (the server cannot tell us)."""
         return self._style
 
+    @property
+    def adds_sentences(self) -> bool:
+        """A server the user chose may add a sentence of its own to a chosen line."""
+        return True
+
     def close(self) -> None:
         """Release the HTTP connections."""
         self._client.close()
