@@ -144,6 +144,21 @@ class Fact(_Strict):
     """Trust needed before they say it."""
 
 
+class Person(_Strict):
+    """Someone the respondent talks about by name (a son, a neighbour): the first time a reply
+    names them, the engine adds who they are, unless the reply already says it."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    """Short identifier, unique among the persona's people, e.g. `seryozha`."""
+    names: Keys
+    """How the lines name them, as keys (a Russian name as a lemma: «Серёжа» matches
+    «Серёже»)."""
+    intro: Text
+    """A short sentence saying who they are, e.g. «Серёжа — это сын мой.»"""
+    known_by: Keys = Field(default_factory=Keys)
+    """Words that already say who they are when they stand in the same reply («сын»)."""
+
+
 class Lore(_Strict):
     """What the respondent knows and says: the engine picks from it each turn and the model
     only voices the choice."""
@@ -160,6 +175,8 @@ class Lore(_Strict):
     reactions: dict[Code, MoodLines] = Field(default_factory=dict)
     """How they react to a kind of volunteer turn (per behaviour code), e.g. to `empathy`
     or to `confront`, when no topic is raised."""
+    people: list[Person] = Field(default_factory=list)
+    """People they mention by name, introduced the first time a reply names them."""
 
 
 class StateValues(_Strict):

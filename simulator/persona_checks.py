@@ -72,6 +72,9 @@ def lore_lines(persona: Persona) -> Iterator[tuple[Loc, Lang, str]]:
     yield from _mood_lines(("lore", "deflections"), lore.deflections)
     for code, reaction in lore.reactions.items():
         yield from _mood_lines(("lore", "reactions", code), reaction)
+    for i, person in enumerate(lore.people):
+        for lang in LANGS:
+            yield ("lore", "people", i, "intro", lang), lang, person.intro.get(lang)
 
 
 def spoken_lines(persona: Persona) -> Iterator[tuple[Loc, Lang, str]]:
@@ -125,7 +128,12 @@ def duplicate_ids(persona: Persona, where: Callable[[Loc], str]) -> list[Finding
     return findings
 
 
-_ID_EXAMPLES = {"topics": "prices", "stances": "support_war", "facts": "cousins_poltava"}
+_ID_EXAMPLES = {
+    "topics": "prices",
+    "stances": "support_war",
+    "facts": "cousins_poltava",
+    "people": "seryozha",
+}
 
 
 def placeholder_ids(persona: Persona) -> list[Finding]:
@@ -138,7 +146,10 @@ def placeholder_ids(persona: Persona) -> list[Finding]:
             f"still a placeholder: rename {entry_id!r} to a short id of your own "
             f"(lowercase, e.g. {_ID_EXAMPLES[str(loc[1])]})",
         )
-        for loc, entry_id in _entries(persona)
+        for loc, entry_id in [
+            *_entries(persona),
+            *((("lore", "people", i), p.id) for i, p in enumerate(persona.lore.people)),
+        ]
         if marker.search(entry_id)
     ]
 
@@ -158,6 +169,8 @@ def empty_keys(persona: Persona) -> list[Finding]:
         *((("lore", "topics", i, "keys"), t.keys) for i, t in enumerate(lore.topics)),
         *((("lore", "stances", i, "keys"), s.keys) for i, s in enumerate(lore.stances)),
         *((("lore", "facts", i, "keys"), f.keys) for i, f in enumerate(lore.facts)),
+        *((("lore", "people", i, "names"), p.names) for i, p in enumerate(lore.people)),
+        *((("lore", "people", i, "known_by"), p.known_by) for i, p in enumerate(lore.people)),
     ]
     for loc, keys in keyed:
         for lang in LANGS:

@@ -130,6 +130,8 @@ def test_new_writes_a_skeleton_that_validates_once_filled(tmp_path: Path) -> Non
         "(lowercase, e.g. support_war)",
         "lore.facts[0].id: still a placeholder: rename 'todo-fact' to a short id of your own "
         "(lowercase, e.g. cousins_poltava)",
+        "lore.people[0].id: still a placeholder: rename 'todo-person' to a short id of your own "
+        "(lowercase, e.g. seryozha)",
     ]
 
     path.write_text(re.sub(r"\btodo-(\w+)", r"taxi-\1", filled), encoding="utf-8")

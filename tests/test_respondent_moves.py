@@ -537,3 +537,50 @@ def test_small_talk_answers_a_question_not_a_story_that_mentions_it() -> None:
     assert not move.source.startswith("smalltalk:"), move
     asked = _move(patriot, "ru", "А вы сами как спите, нормально?", ("closed_question",), "neutral")
     assert asked.source == "smalltalk:health", asked
+
+
+# -- people named in a reply are introduced the first time -------------------------------------
+
+
+def _with_seryozha(persona):  # type: ignore[no-untyped-def]
+    from simulator.persona import Person
+
+    seryozha = Person.model_validate(
+        {
+            "id": "seryozha",
+            "names": {"ru": ["Серёжа", "Серёже", "Серёжу"], "en": ["Seryozha"]},
+            "intro": {"ru": "Серёжа — это сын мой.", "en": "Seryozha's my son."},
+            "known_by": {"ru": ["сын"], "en": ["son"]},
+        }
+    )
+    lore = persona.lore.model_copy(update={"people": [seryozha]})
+    return persona.model_copy(update={"lore": lore})
+
+
+def test_a_person_named_for_the_first_time_is_introduced_once() -> None:
+    from simulator.engine.people import introduce
+
+    persona = _with_seryozha(PATRIOT)
+    line = "Боюсь слечь и Серёже обузой стать."
+    first = introduce(persona, "ru", line, [])
+    assert first == "Боюсь слечь и Серёже обузой стать. Серёжа — это сын мой."
+    # Named before in the call, or said who he is in the same reply: no introduction.
+    assert introduce(persona, "ru", "Серёжу жалко.", [first]) == "Серёжу жалко."
+    assert introduce(persona, "ru", "Сын мой, Серёжа, звонит.", []) == "Сын мой, Серёжа, звонит."
+    assert introduce(persona, "en", "Seryozha rings on Sundays.", []).endswith("my son.")
+
+
+def test_a_chosen_line_that_names_someone_carries_the_introduction() -> None:
+    persona = _with_seryozha(PATRIOT)
+    topic = next(t for t in persona.lore.topics if t.id == "family")
+    named = topic.lines.neutral.model_copy(update={"ru": ["Серёже я ничего не говорю."]})
+    lines = topic.lines.model_copy(update={"neutral": named})
+    topics = [
+        t.model_copy(update={"lines": lines}) if t is topic else t for t in persona.lore.topics
+    ]
+    persona = persona.model_copy(
+        update={"lore": persona.lore.model_copy(update={"topics": topics})}
+    )
+    move = _move(persona, "ru", "А как ваша семья?", ("open_question",), "neutral", OPEN)
+    assert move.source == "topic:family"
+    assert move.line == "Серёже я ничего не говорю. Серёжа — это сын мой."

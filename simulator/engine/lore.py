@@ -67,6 +67,16 @@ def _contains(words: list[str], key: tuple[str, ...]) -> bool:
     return any(tuple(words[i : i + n]) == key for i in range(len(words) - n + 1))
 
 
+def words_of(text: str, lang: Lang) -> list[str]:
+    """The line's words as keys are matched against them (lemmas; English crudely stemmed)."""
+    return _lemmas(text, lang)
+
+
+def has_key(keys: Keys, lang: Lang, words: list[str]) -> bool:
+    """Whether one of `keys` in `lang` stands in `words` (from `words_of`)."""
+    return any(_contains(words, key) for key in _key_sequences(keys, lang))
+
+
 class LoreIndex:
     """A persona's lore, ready to be matched against volunteer lines in one language."""
 

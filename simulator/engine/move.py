@@ -45,6 +45,7 @@ from simulator.codes import QUESTION_CODES, Code, Lang
 from simulator.coding.features import sentences
 from simulator.coding.text import analyse
 from simulator.engine.lore import KEY_SCORE, Match, lore_index, question_sentence
+from simulator.engine.people import introduce
 from simulator.engine.smalltalk import PREFIX as SMALLTALK
 from simulator.engine.smalltalk import shared_ids
 from simulator.persona import Lines, Mood, MoodLines, Persona
@@ -251,12 +252,12 @@ def choose_move(
     volunteer said (it tells a question asking an opinion from one about their life)."""
     situation = _Situation(persona, lang, tuple(codes), matches, mood, state, memory, rng)
     move = _first_move(situation, goodbye, line)
-    if move.kind != "react":
-        return move
-    follow = follow_on(situation, move)
+    said = introduce(persona, lang, move.line, memory.said)
+    follow = follow_on(situation, move) if move.kind == "react" else None
     if follow is None:
-        return move
-    return Move(move.kind, move.source, f"{move.line} {follow.line}", follow.source)
+        return Move(move.kind, move.source, said)
+    then = introduce(persona, lang, follow.line, [*memory.said, said])
+    return Move(move.kind, move.source, f"{said} {then}", follow.source)
 
 
 @dataclass(frozen=True)

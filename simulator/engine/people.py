@@ -1,0 +1,32 @@
+"""People the respondent names: the first time a reply names someone («Серёжа мне теперь
+ничего не говорит»), the listener does not know who that is, so the engine adds the persona's
+short introduction after that line («Серёжа — это сын мой.»), unless the reply already says who
+they are («сын мой Серёжа») or an earlier reply named them.
+
+Read in held-out calls: the village pensioner's Seryozha, Kolya, Galya and Nina came out of
+nowhere, and listeners marked those replies unbelievable.
+"""
+
+from __future__ import annotations
+
+from simulator.codes import Lang
+from simulator.engine.lore import has_key, words_of
+from simulator.persona import Persona
+
+
+def introduce(persona: Persona, lang: Lang, line: str, said: list[str]) -> str:
+    """`line` with the introduction of everyone it names for the first time in the call
+    (`said`: the respondent's earlier replies), each added after the line."""
+    people = persona.lore.people
+    if not people:
+        return line
+    words = words_of(line, lang)
+    earlier = [words_of(text, lang) for text in said]
+    intros = [
+        person.intro.get(lang)
+        for person in people
+        if has_key(person.names, lang, words)
+        and not has_key(person.known_by, lang, words)
+        and not any(has_key(person.names, lang, before) for before in earlier)
+    ]
+    return " ".join([line, *intros])
