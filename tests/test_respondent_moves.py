@@ -377,6 +377,37 @@ def test_leave_to_ask_about_something_is_answered_on_it(
     assert move.kind != "permission" and expected in move.source, move
 
 
+@pytest.mark.parametrize(
+    ("lang", "text", "codes"),
+    [
+        ("ru", "Простите. Я неудачно выразился.", ()),
+        ("ru", "Извините, я не хотел вас обидеть.", ()),
+        ("en", "Sorry. That came out wrong.", ()),
+        # An apology the coder heard as blame is still an apology.
+        ("en", "I'm sorry, I didn't mean to lecture you.", ("empathy", "confront")),
+    ],
+)
+def test_an_apology_is_accepted_not_met_with_who_are_you(lang: str, text: str, codes) -> None:  # type: ignore[no-untyped-def]
+    for mood, state in (("guarded", GUARDED), ("open", OPEN)):
+        move = _move(FIRM, lang, text, codes, mood, state)
+        assert move.kind == "apology", (mood, move)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "codes", "expected"),
+    [
+        ("en", "Sorry, but you are all brainwashed.", ("confront",), "reaction:confront"),
+        ("ru", "Простите, но вы все там зомбированы.", ("confront",), "reaction:confront"),
+        ("en", "I'm so sorry about your son.", ("empathy",), "topic:son"),
+    ],
+)
+def test_blame_after_sorry_and_sympathy_are_not_apologies(
+    lang: str, text: str, codes: tuple[str, ...], expected: str
+) -> None:
+    move = _move(FIRM, lang, text, codes, "guarded", GUARDED)
+    assert move.source == expected, move
+
+
 def test_an_open_respondent_tells_a_story_only_when_invited() -> None:
     plain = [
         _move(PATRIOT, "en", "Okay, I see.", ("affirmation",), "open", OPEN, seed=s).kind

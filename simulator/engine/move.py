@@ -11,7 +11,8 @@ Order of preference:
 1. `unsafe` in the turn: suspicion (the persona's reaction to `unsafe`).
 2. a blaming or shaming turn (even as a question): their reaction to it.
 2a. a question asking leave to talk or ask ("May I ask you a few questions?"), naming no topic
-   of theirs: go ahead, as the mood allows (`permission.yaml`).
+   of theirs: go ahead, as the mood allows (`permission.yaml`); an apology that asks nothing
+   and lectures no one: accepted (`apology.yaml`).
 3. a question about one of their stances: the stance's answer in the current mood.
 4. trust high enough and a personal fact not yet told: they open up with it (when the line
    invites it by a key, or when they are open and the line asked about them or met them with
@@ -55,6 +56,7 @@ from simulator.yaml_data import load_yaml
 MoveKind = Literal[
     "closing",
     "permission",
+    "apology",
     "stance",
     "fact",
     "topic",
@@ -138,6 +140,9 @@ class MoveMemory:
         return cls(said, facts, recent[-1] if recent else None)
 
 
+BUT = re.compile(r"\b(but|though|however|но|однако|только вот)\b", re.IGNORECASE)
+"""A turn that goes on after its apology ("Sorry, but you are all brainwashed")."""
+
 CLOSINGS = ("call_again", "bye", "thanks")
 """Kinds of leave-taking, in the order they are recognised."""
 
@@ -171,8 +176,10 @@ def goodbye_kind(text: str, lang: Lang) -> str | None:
 
 
 @cache
-def _permission() -> tuple[dict[str, re.Pattern[str]], dict[str, Any]]:
-    text = resources.files(__package__).joinpath("permission.yaml").read_text("utf-8")
+def _courtesy(name: str) -> tuple[dict[str, re.Pattern[str]], dict[str, Any]]:
+    """The patterns per language and the lines per language and mood of `name`.yaml
+    (`permission` or `apology`)."""
+    text = resources.files(__package__).joinpath(f"{name}.yaml").read_text("utf-8")
     data = load_yaml(text)
     patterns = {
         lang: re.compile("|".join(f"(?:{p})" for p in found), re.IGNORECASE)
@@ -185,7 +192,13 @@ def asks_permission(text: str, lang: Lang) -> bool:
     """Whether the line's (last) question asks leave to talk or to ask ("May I ask you a few
     questions?", «У вас найдётся пара минут?»), rather than asking something itself."""
     asked = question_sentence(text) or sentences(text)[-1] if text.strip() else ""
-    return bool(_permission()[0][lang].search(asked.strip()))
+    return bool(_courtesy("permission")[0][lang].search(asked.strip()))
+
+
+def apologises(text: str, lang: Lang) -> bool:
+    """Whether the line says sorry ("Sorry, that came out wrong", «Простите, я не хотел вас
+    обидеть»)."""
+    return bool(_courtesy("apology")[0][lang].search(text))
 
 
 def is_goodbye(text: str, lang: Lang) -> bool:
@@ -345,8 +358,15 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     # "May I ask you a few questions?" is answered "go ahead", not thanked for its politeness,
     # unless it already names what it is about.
     if line and asks_permission(line, lang) and not _names_subject(persona, lang, line):
-        lines = _permission()[1][lang][mood]
+        lines = _courtesy("permission")[1][lang][mood]
         return Move("permission", "permission", _pick(lines, memory, rng))
+    # "Sorry, that came out wrong" is accepted, not met with "Who are you?" or a story; an
+    # apology that lectures or asks something is answered on that, and so is one that blames
+    # after a "but" (an apology alone is sometimes coded as blame: "I didn't mean to lecture").
+    if line and not asks and "lecture" not in codes and apologises(line, lang):
+        if not (set(PERSONAL_ATTACKS) & set(codes) and BUT.search(line)):
+            lines = _courtesy("apology")[1][lang][mood]
+            return Move("apology", "apology", _pick(lines, memory, rng))
     stances = {s.id: s for s in lore.stances}
     topics = {t.id: t for t in lore.topics}
     facts = {f.id: f for f in lore.facts}
