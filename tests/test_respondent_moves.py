@@ -481,7 +481,7 @@ def _reactions(persona, code, lang):
     ]
 
 
-def test_a_reflection_of_something_never_said_is_heard_as_sympathy() -> None:
+def test_a_reflection_of_something_never_said_is_taken_or_left_not_thanked_for() -> None:
     from simulator.engine.lore import restates
 
     said = "Цены растут, зарплата та же. Крутимся как можем."
@@ -492,7 +492,10 @@ def test_a_reflection_of_something_never_said_is_heard_as_sympathy() -> None:
     move = _move(
         PATRIOT, "ru", "Чувствуется, что вы много повидали.", ("reflection",), memory=memory
     )
-    assert move.source == "reaction:empathy", move
+    # Read in held-out calls: "Sounds like you've found your own way to catch your breath"
+    # was answered "Yes, it's hard, thank you" (sympathy that was never offered).
+    assert move.source == "acknowledge" and move.line in ("Ну, допустим.", "Может, и так.",
+        "Ну, можно и так сказать."), move  # fmt: skip
     warm = _move(
         PATRIOT,
         "ru",

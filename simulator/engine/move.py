@@ -178,12 +178,12 @@ def goodbye_kind(text: str, lang: Lang) -> str | None:
 @cache
 def _courtesy(name: str) -> tuple[dict[str, re.Pattern[str]], dict[str, Any]]:
     """The patterns per language and the lines per language and mood of `name`.yaml
-    (`permission` or `apology`)."""
+    (`permission`, `apology`, or `acknowledge`, which has lines only)."""
     text = resources.files(__package__).joinpath(f"{name}.yaml").read_text("utf-8")
     data = load_yaml(text)
     patterns = {
         lang: re.compile("|".join(f"(?:{p})" for p in found), re.IGNORECASE)
-        for lang, found in data["patterns"].items()
+        for lang, found in data.get("patterns", {}).items()
     }
     return patterns, data["lines"]
 
@@ -418,10 +418,12 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
         if code in ANSWERED_NOT_THANKED and asks:
             continue  # a question is answered, not thanked for its politeness or understanding
         if code == "reflection" and not memory.restated:
-            # "You can hear how much they mean to you" about nothing they said: heard as
-            # sympathy, not as their own words given back.
-            if code in codes and (found := reaction("empathy")):
-                return found
+            # "Sounds like you've found your own way to catch your breath" about nothing they
+            # said in so many words: taken or left ("I suppose so"), neither thanked for as
+            # sympathy nor "That's what I said".
+            if code in codes:
+                lines = _courtesy("acknowledge")[1][lang][mood]
+                return Move("react", "acknowledge", _pick(lines, memory, rng))
             continue
         if code in codes and (found := reaction(code)):
             return found
