@@ -125,8 +125,21 @@ def test_a_line_that_asks_is_about_its_question_not_what_came_before() -> None:
 
 
 def test_english_keys_match_plurals_and_other_forms() -> None:
-    found = lore_index(FIRM, "en").matches("They keep sending missiles, and the Nazis you mention?")
+    found = lore_index(FIRM, "en").matches(
+        "Do the missiles near your borders worry you, and the Nazis you mention?"
+    )
     assert {"nato", "nazis"} <= {m.id for m in found}
+
+
+def test_a_key_pulled_out_of_context_does_not_raise_its_topic() -> None:
+    # Read in held-out calls: asked whether he has children, the firm supporter spoke of
+    # children killed in the shelling (his `children` topic, raised by the key «ребёнок»).
+    firm_ru = lore_index(FIRM, "ru")
+    assert "children" not in {m.id for m in firm_ru.matches("А дети у вас есть? Или внуки?")}
+    assert firm_ru.matches("А как же дети, которые гибнут под обстрелами?")[0].id == "children"
+    # "New Year" is not "news".
+    found = lore_index(FIRM, "en").matches("How do you celebrate New Year with your family?")
+    assert not {"news_source", "tv_news"} & {m.id for m in found}
 
 
 def test_personal_facts_come_out_only_with_trust_and_only_once() -> None:
