@@ -631,3 +631,26 @@ def test_a_chosen_line_that_names_someone_carries_the_introduction() -> None:
     move = _move(persona, "ru", "А как ваша семья?", ("open_question",), "neutral", OPEN)
     assert move.source == "topic:family"
     assert move.line == "Серёже я ничего не говорю. Серёжа — это сын мой."
+
+
+# -- backchannels and questions nothing answers, later in a call -------------------------------
+
+
+def test_a_backchannel_lets_a_talkative_respondent_go_on_and_a_guarded_one_nod() -> None:
+    said = ["Алло.", "Ну, слушаю.", "Цены растут, зарплата та же. Крутимся как можем."]
+    memory = MoveMemory.of(said, [None, "permission", "topic:prices"])
+    going_on = _move(PATRIOT, "ru", "Хм, понятно.", (), "neutral", OPEN, memory)
+    assert going_on.source == "topic:prices" and going_on.line not in said
+    nod = _move(PATRIOT, "en", "Mm, I see.", (), "guarded", GUARDED, MoveMemory.empty())
+    assert nod.source == "backchannel", nod  # not "And who are you, anyway?"
+
+
+def test_later_in_a_call_a_guarded_respondent_answers_an_unknown_question_not_who_are_you() -> None:
+    line = "А от обычных людей что-то зависит, или всё решают наверху?"
+    early = _move(FIRM, "ru", line, ("closed_question",), "guarded", GUARDED, MoveMemory.empty())
+    assert early.kind == "deflect"
+    memory = MoveMemory.of(["Да?", "Ну.", "Обычная, по сезону.", "Вот так."], [None] * 4)
+    later = _move(FIRM, "ru", line, ("closed_question",), "guarded", GUARDED, memory)
+    assert later.kind == "unanswered", later
+    # Asked what they think (no "you" in a long question), not "like everyone".
+    assert later.line in ("Не знаю.", "Сложно сказать. А вам зачем?", "Не берусь судить.")

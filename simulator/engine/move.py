@@ -136,9 +136,26 @@ class MoveMemory:
         """What the respondent said (`said`) with the moves recorded for those lines."""
         parts = [[p for p in (m or "").split("+") if p] for m in moves]
         facts = {p[5:] for found in parts for p in found if p.startswith("fact:")}
-        recent = [p[6:] for found in parts[-1:] for p in found if p.startswith("topic:")]
+        recent = [
+            p.partition(":")[2]
+            for found in parts[-1:]
+            for p in found
+            if p.startswith(("topic:", f"{SMALLTALK}:"))
+        ]
         return cls(said, facts, recent[-1] if recent else None)
 
+
+SECOND_PERSON = {
+    "ru": frozenset({"вы", "ты", "ваш", "твой"}),
+    "en": frozenset({"you", "your", "yours", "yourself", "ya"}),
+}
+"""Words (lemmas and forms) of a question about the person asked."""
+YOU_VERB = re.compile(r"(ете|ёте|ите)(сь)?$")
+"""A Russian verb addressed to "вы" without the pronoun («А летом на море выбираетесь?»)."""
+
+EARLY_REPLIES = 3
+"""Replies (the greeting included) during which a guarded respondent answers a question the lore
+has nothing for by asking who is calling; later they say "I don't know" or "what's it to you"."""
 
 BUT = re.compile(r"\b(but|though|however|но|однако|только вот)\b", re.IGNORECASE)
 """A turn that goes on after its apology ("Sorry, but you are all brainwashed")."""
@@ -178,7 +195,7 @@ def goodbye_kind(text: str, lang: Lang) -> str | None:
 @cache
 def _courtesy(name: str) -> tuple[dict[str, re.Pattern[str]], dict[str, Any]]:
     """The patterns per language and the lines per language and mood of `name`.yaml
-    (`permission`, `apology`, or `acknowledge`, which has lines only)."""
+    (`permission`, `apology`; `acknowledge` and `backchannel` have lines only)."""
     text = resources.files(__package__).joinpath(f"{name}.yaml").read_text("utf-8")
     data = load_yaml(text)
     patterns = {
@@ -186,6 +203,13 @@ def _courtesy(name: str) -> tuple[dict[str, re.Pattern[str]], dict[str, Any]]:
         for lang, found in data.get("patterns", {}).items()
     }
     return patterns, data["lines"]
+
+
+@cache
+def load_courtesy_setting(name: str, key: str) -> Any:
+    """A setting of `name`.yaml other than its patterns and lines (e.g. `max_words`)."""
+    text = resources.files(__package__).joinpath(f"{name}.yaml").read_text("utf-8")
+    return load_yaml(text)[key]
 
 
 def asks_permission(text: str, lang: Lang) -> bool:
@@ -223,9 +247,17 @@ def _unanswered_lines(line: str, lang: Lang, mood: Mood) -> list[str]:
 
 
 def _asks_opinion(line: str, lang: Lang, words: list[str]) -> bool:
+    """Whether the question asks what they think: an opinion word, or no "you" in a question of
+    some length ("Does anything depend on ordinary people, or is it all decided at the top?" is
+    not about their own life; "Got any pets?" is)."""
     tokens = analyse(line, lang).tokens
     found = {t.lemma for t in tokens} | {t.norm for t in tokens}
     text = " ".join(t.norm for t in tokens)
+    about_you = bool(found & SECOND_PERSON[lang]) or (
+        lang == "ru" and any(YOU_VERB.search(t.norm) for t in tokens)
+    )
+    if len(tokens) >= 6 and not about_you:
+        return True
     return any((w in found) if " " not in w else (w in text) for w in words)
 
 
@@ -427,14 +459,29 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
             continue
         if code in codes and (found := reaction(code)):
             return found
-    if asks and mood in ("neutral", "open"):
+    if asks and (mood in ("neutral", "open") or len(memory.said) > EARLY_REPLIES):
         lines = _unanswered_lines(line, lang, mood)
         return Move("unanswered", "unanswered", _pick(lines, memory, rng))
+    if not asks and not codes and line and _is_backchannel(line):
+        # "Mm." / «Хм, интересно.»: a talkative respondent goes on with what they were saying.
+        recent = topics.get(memory.recent_topic or "")
+        if recent is not None and mood in ("neutral", "open"):
+            fresh = _fresh(_mood_lines(recent.lines, mood, lang), memory)
+            if fresh:
+                return Move("topic", _topic_source(persona, recent.id), rng.choice(fresh))
+        lines = _courtesy("backchannel")[1][lang][mood]
+        return Move("react", "backchannel", _pick(lines, memory, rng))
     if found := move("deflect", "deflection", _mood_lines(lore.deflections, mood, lang)):
         return found
     return Move(
         "deflect", "fallback", _pick(_mood_lines(persona.fallback_lines, mood, lang), memory, rng)
     )
+
+
+def _is_backchannel(line: str) -> bool:
+    """A short line that asks nothing ("Mm.", "I see.", «Хм, интересно.»)."""
+    limit = int(load_courtesy_setting("backchannel", "max_words"))
+    return "?" not in line and len(re.findall(r"\w+", line)) <= limit
 
 
 def _names_subject(persona: Persona, lang: Lang, line: str) -> bool:
