@@ -654,3 +654,26 @@ def test_later_in_a_call_a_guarded_respondent_answers_an_unknown_question_not_wh
     assert later.kind == "unanswered", later
     # Asked what they think (no "you" in a long question), not "like everyone".
     assert later.line in ("Не знаю.", "Сложно сказать. А вам зачем?", "Не берусь судить.")
+
+
+def test_thanks_that_go_on_to_something_else_are_not_a_goodbye() -> None:
+    line = "Thank you for being open with me. I ask because I keep thinking about the mothers."
+    assert goodbye_kind(line, "en") is None
+    assert goodbye_kind("Thank you for talking to me. Really.", "en") == "thanks"
+
+
+def test_a_question_mark_asks_even_when_the_coder_heard_only_a_reflection() -> None:
+    line = "Sounds like you've thought about this a lot. Has anyone you know gone to the front?"
+    move = _move(FIRM, "en", line, ("reflection",), "neutral", OPEN)
+    assert move.source == "stance:know_at_front", move
+
+
+def test_a_line_asking_two_things_is_matched_on_both_questions() -> None:
+    line = (
+        "I always go north to my sister for the holidays, you can hear the snow there. "
+        "How are you keeping health-wise? Do you sleep well?"
+    )
+    from simulator.engine.smalltalk import with_small_talk
+
+    persona = with_small_talk(PATRIOT)
+    assert lore_index(persona, "en").matches(line)[0].id == "health"

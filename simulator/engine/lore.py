@@ -120,7 +120,7 @@ class LoreIndex:
         elsewhere in the line; with no key anywhere, the question alone is compared by meaning
         (the rest of the line only blurs it). A bare "What do you think?" after a line with a
         key is about that key."""
-        question = question_sentence(text)
+        question = questions_asked(text)
         asked = self._own_first(self._matches(question, floor)) if question else []
         if asked and asked[0].score >= KEY_SCORE:
             return asked  # the line as a whole need not be compared at all
@@ -156,9 +156,7 @@ class LoreIndex:
         # context ("It can't be easy to talk to a stranger from abroad" is not about emigrants).
         pulled = KEY_MEANING_FLOOR["question" if "?" in text else "statement"]
         keyed = {
-            owner
-            for owner in keys
-            if owner[0] != "topic" or meaning.get(owner, pulled) >= pulled
+            owner for owner in keys if owner[0] != "topic" or meaning.get(owner, pulled) >= pulled
         }
         scored = {
             owner: keys.get(owner, 0) * KEY_SCORE + max(0.0, meaning.get(owner, 0.0))
@@ -183,6 +181,14 @@ likely sympathy than the respondent's own words given back, and is answered as s
 def restates(line: str, respondent_line: str) -> bool:
     """Whether `line` says back what `respondent_line` said (by meaning, across languages)."""
     return float(embed_one(line) @ embed_one(respondent_line)) >= RESTATES
+
+
+def questions_asked(text: str) -> str | None:
+    """Every sentence ending in "?" of a line of several sentences, joined ("How are you keeping
+    health-wise? Do you sleep well?" after a story about the snow), else None."""
+    parts = sentences(text)
+    asked = [part.strip() for part in parts if part.rstrip().endswith("?")]
+    return " ".join(asked) if len(parts) >= 2 and asked else None
 
 
 def question_sentence(text: str) -> str | None:

@@ -181,13 +181,17 @@ def _closing() -> tuple[dict[str, dict[str, re.Pattern[str]]], dict[str, Any]]:
 def goodbye_kind(text: str, lang: Lang) -> str | None:
     """`call_again`, `bye` or `thanks` when the volunteer's line takes leave, else None.
 
-    Thanks followed by a question ("Thank you for telling me. And who do you talk to most?")
-    does not take leave: the question is answered."""
+    Thanks followed by a question or by more to say ("Thank you for telling me. And who do you
+    talk to most?") does not take leave: the rest is answered."""
     patterns = _closing()[0]
     kind = next((kind for kind in CLOSINGS if patterns[kind][lang].search(text)), None)
     if kind == "thanks":
-        asked = question_sentence(text)
-        if asked is not None and not patterns["thanks"][lang].search(asked):
+        # Thanks that go on to something else ("Thank you for being open with me. I ask
+        # because I keep thinking about the mothers...") are not a goodbye.
+        parts = sentences(text)
+        found = (i for i, part in enumerate(parts) if patterns["thanks"][lang].search(part))
+        first = next(found, len(parts))
+        if any(len(part.split()) > 5 or "?" in part for part in parts[first + 1 :]):
             return None
     return kind
 
@@ -386,7 +390,8 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
 
     if "unsafe" in codes and (found := reaction("unsafe")):
         return found
-    asks = bool(QUESTION_CODES & set(codes))
+    # A question mark asks, even where the coder heard only the reflection before it.
+    asks = bool(QUESTION_CODES & set(codes)) or line.rstrip().endswith("?")
     # "May I ask you a few questions?" is answered "go ahead", not thanked for its politeness,
     # unless it already names what it is about.
     if line and asks_permission(line, lang) and not _names_subject(persona, lang, line):
