@@ -18,7 +18,11 @@ by mood; and the time from the volunteer's Enter to the first word on screen.
                            `pressing`, a beginner who lectures then listens), frozen before
                            any change it could have guided; read once, in round 7
         [--scripts heldout3]  the third (`neighbourly`, small talk then the war, and `curious`,
-                           opinion questions), frozen before the shared small talk
+                           opinion questions), frozen before the shared small talk; read once,
+                           in round 8
+        [--scripts heldout4]  the fourth (`nervous`, a first-time caller who apologises, and
+                           `family`, families and sons at the front), frozen before the
+                           permission, apology, backchannel and people moves
 """
 
 from __future__ import annotations
@@ -56,6 +60,10 @@ SCRIPT_SETS = {
     "heldout3": {
         "neighbourly": REPO / "tests" / "data" / "scripts" / "heldout3" / "neighbourly.{lang}.txt",
         "curious": REPO / "tests" / "data" / "scripts" / "heldout3" / "curious.{lang}.txt",
+    },
+    "heldout4": {
+        "nervous": REPO / "tests" / "data" / "scripts" / "heldout4" / "nervous.{lang}.txt",
+        "family": REPO / "tests" / "data" / "scripts" / "heldout4" / "family.{lang}.txt",
     },
 }
 SCRIPTS = dict(SCRIPT_SETS["tuned"])
