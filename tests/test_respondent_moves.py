@@ -677,3 +677,31 @@ def test_a_line_asking_two_things_is_matched_on_both_questions() -> None:
 
     persona = with_small_talk(PATRIOT)
     assert lore_index(persona, "en").matches(line)[0].id == "health"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "У меня дочке семь лет, только пошла в школу и задаёт сто вопросов в день."),
+        ("en", "Our cat is fourteen now and sleeps right on my keyboard."),
+    ],
+)
+def test_a_light_story_of_the_callers_gets_a_light_word_not_grief_or_a_keyword_topic(
+    lang: str, text: str
+) -> None:
+    move = _move(PATRIOT, lang, text, ("personal_story",), "neutral", OPEN)
+    assert move.source == "light_story", move
+
+
+def test_a_story_of_loss_still_gets_the_personas_own_reaction() -> None:
+    from simulator.engine.move import light_story
+
+    assert not light_story("My grandfather was killed at Stalingrad, grandma raised three alone.")
+    assert not light_story("У подруги сын погиб под Бахмутом, она до сих пор не верит.")
+
+
+def test_later_in_a_call_a_guarded_respondent_does_not_ask_who_is_calling() -> None:
+    memory = MoveMemory.of(["Да?", "Ну.", "Обычная, по сезону.", "Вот так."], [None] * 4)
+    line = "I'm not making it up, I'm just telling you what I read."
+    move = _move(FIRM, "en", line, (), "guarded", GUARDED, memory)
+    assert move.source == "backchannel", move

@@ -153,6 +153,9 @@ SECOND_PERSON = {
 YOU_VERB = re.compile(r"(ете|ёте|ите)(сь)?$")
 """A Russian verb addressed to "вы" without the pronoun («А летом на море выбираетесь?»)."""
 
+STORY_WORDS = 6
+"""A statement of at least this many words with no behaviour code may be a caller's story."""
+
 EARLY_REPLIES = 3
 """Replies (the greeting included) during which a guarded respondent answers a question the lore
 has nothing for by asking who is calling; later they say "I don't know" or "what's it to you"."""
@@ -404,6 +407,14 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
         if not (set(PERSONAL_ATTACKS) & set(codes) and BUT.search(line)):
             lines = _courtesy("apology")[1][lang][mood]
             return Move("apology", "apology", _pick(lines, memory, rng))
+    # A light story of the caller's own ("our cat sleeps all day") gets a light word back, not
+    # a reaction written for stories of loss nor a topic the story names in passing.
+    storytelling = not set(codes) - {"personal_story", "common_ground", "affirmation"} and (
+        bool({"personal_story", "common_ground"} & set(codes)) or len(line.split()) >= STORY_WORDS
+    )
+    if not asks and storytelling and line and light_story(line):
+        lines = _courtesy("story")[1][lang][mood]
+        return Move("react", "light_story", _pick(lines, memory, rng))
     stances = {s.id: s for s in lore.stances}
     topics = {t.id: t for t in lore.topics}
     facts = {f.id: f for f in lore.facts}
@@ -467,7 +478,9 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     if asks and (mood in ("neutral", "open") or len(memory.said) > EARLY_REPLIES):
         lines = _unanswered_lines(line, lang, mood)
         return Move("unanswered", "unanswered", _pick(lines, memory, rng))
-    if not asks and not codes and line and _is_backchannel(line):
+    late = len(memory.said) > EARLY_REPLIES and mood in ("guarded", "hostile")
+    if not asks and line and ((not codes and _is_backchannel(line)) or late):
+        # Past the first replies "Where did you get my number?" answers nothing either.
         # "Mm." / «Хм, интересно.»: a talkative respondent goes on with what they were saying.
         recent = topics.get(memory.recent_topic or "")
         if recent is not None and mood in ("neutral", "open"):
@@ -481,6 +494,26 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     return Move(
         "deflect", "fallback", _pick(_mood_lines(persona.fallback_lines, mood, lang), memory, rng)
     )
+
+
+@cache
+def _story_examples() -> tuple[Any, Any]:
+    from simulator.coding.encoder import embed
+
+    return embed(load_courtesy_setting("story", "light")), embed(
+        load_courtesy_setting("story", "heavy")
+    )
+
+
+def light_story(line: str) -> bool:
+    """Whether the caller's story is an everyday one (a cat, cooking, the weekend) rather than
+    one of loss or war: nearer in meaning to `story.yaml`'s light examples than to its heavy
+    ones."""
+    from simulator.coding.encoder import embed_one
+
+    light, heavy = _story_examples()
+    vector = embed_one(line)
+    return float((light @ vector).max()) > float((heavy @ vector).max())
 
 
 def _is_backchannel(line: str) -> bool:
