@@ -646,13 +646,13 @@ def test_a_backchannel_lets_a_talkative_respondent_go_on_and_a_guarded_one_nod()
 
 
 def test_later_in_a_call_a_guarded_respondent_answers_an_unknown_question_not_who_are_you() -> None:
-    line = "А от обычных людей что-то зависит, или всё решают наверху?"
+    line = "Как вы думаете, люди когда-нибудь полетят на Марс?"
     early = _move(FIRM, "ru", line, ("closed_question",), "guarded", GUARDED, MoveMemory.empty())
     assert early.kind == "deflect"
     memory = MoveMemory.of(["Да?", "Ну.", "Обычная, по сезону.", "Вот так."], [None] * 4)
     later = _move(FIRM, "ru", line, ("closed_question",), "guarded", GUARDED, memory)
     assert later.kind == "unanswered", later
-    # Asked what they think (no "you" in a long question), not "like everyone".
+    # Asked what they think, not "like everyone".
     assert later.line in ("Не знаю.", "Сложно сказать. А вам зачем?", "Не берусь судить.")
 
 
@@ -705,3 +705,23 @@ def test_later_in_a_call_a_guarded_respondent_does_not_ask_who_is_calling() -> N
     line = "I'm not making it up, I'm just telling you what I read."
     move = _move(FIRM, "en", line, (), "guarded", GUARDED, memory)
     assert move.source == "backchannel", move
+
+
+def test_a_long_question_with_no_you_asks_an_opinion_a_short_one_about_their_life() -> None:
+    from simulator.engine.move import _unanswered_lines
+
+    opinion = _unanswered_lines(
+        "А от обычных людей что-то зависит, или всё решают наверху?", "ru", "neutral"
+    )
+    assert "Сложный вопрос. Не знаю." in opinion
+    life = _unanswered_lines("А летом на море выбираетесь когда-нибудь?", "ru", "neutral")
+    assert "Да как у всех, ничего особенного." in life
+    assert "Same as everyone, really. Nothing special." in _unanswered_lines(
+        "Got any pets?", "en", "neutral"
+    )
+
+
+def test_a_stance_that_fits_worse_than_a_topic_does_not_answer() -> None:
+    line = "Thank you. I'm a volunteer, I'd like to hear how ordinary people in Russia are doing."
+    move = _move(PATRIOT, "en", line, ("open_question",), "guarded", GUARDED)
+    assert move.kind != "stance", move

@@ -39,6 +39,8 @@ class Match:
     id: str
     score: float
     """KEY_SCORE per key found, plus the best cosine with the entry's examples."""
+    meaning: float = 0.0
+    """The best cosine with the entry's examples alone (0 for an entry without examples)."""
 
 
 UNSTEMMED = frozenset({"news", "series", "politics", "always", "perhaps", "yes", "us"})
@@ -163,7 +165,10 @@ class LoreIndex:
             for owner in keyed | {o for o, s in meaning.items() if s >= floor}
         }
         ranked = sorted(scored.items(), key=lambda item: (-item[1], item[0]))
-        return [Match(kind, entry, score) for (kind, entry), score in ranked]
+        return [
+            Match(kind, entry, score, max(0.0, meaning.get((kind, entry), 0.0)))
+            for (kind, entry), score in ranked
+        ]
 
 
 KEY_MEANING_FLOOR = {"question": 0.3, "statement": 0.1}

@@ -156,6 +156,13 @@ YOU_VERB = re.compile(r"(ете|ёте|ите)(сь)?$")
 STORY_WORDS = 6
 """A statement of at least this many words with no behaviour code may be a caller's story."""
 
+STANCE_MARGIN = 0.2
+"""How much lower than the best topic a stance may score and still answer the question."""
+
+STORY_TOPIC = 0.4
+"""Likeness of meaning to one of a topic's examples from which a caller's story is about that
+topic (not a light story that names it in passing)."""
+
 EARLY_REPLIES = 3
 """Replies (the greeting included) during which a guarded respondent answers a question the lore
 has nothing for by asking who is calling; later they say "I don't know" or "what's it to you"."""
@@ -407,14 +414,6 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
         if not (set(PERSONAL_ATTACKS) & set(codes) and BUT.search(line)):
             lines = _courtesy("apology")[1][lang][mood]
             return Move("apology", "apology", _pick(lines, memory, rng))
-    # A light story of the caller's own ("our cat sleeps all day") gets a light word back, not
-    # a reaction written for stories of loss nor a topic the story names in passing.
-    storytelling = not set(codes) - {"personal_story", "common_ground", "affirmation"} and (
-        bool({"personal_story", "common_ground"} & set(codes)) or len(line.split()) >= STORY_WORDS
-    )
-    if not asks and storytelling and line and light_story(line):
-        lines = _courtesy("story")[1][lang][mood]
-        return Move("react", "light_story", _pick(lines, memory, rng))
     stances = {s.id: s for s in lore.stances}
     topics = {t.id: t for t in lore.topics}
     facts = {f.id: f for f in lore.facts}
@@ -423,7 +422,13 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     for code in PERSONAL_ATTACKS:
         if code in codes and (found := reaction(code)):
             return found
+    # A stance answers the question when it fits at least about as well as any topic: "I'm a
+    # volunteer, I'd like to hear how ordinary people live" is about the call, not about
+    # whether they feel for ordinary Ukrainians.
+    best_topic = max((m.score for m in matches if m.kind == "topic"), default=0.0)
     for match in matches:
+        if match.score < best_topic - STANCE_MARGIN:
+            break
         if match.kind == "stance" and asks and match.id in stances:
             stance = stances[match.id]
             if found := move(
@@ -443,6 +448,16 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
         for m in matches
         if m.kind == "topic" and m.id in topics and (asks or m.id not in small_talk)
     ]
+    # A light story of the caller's own ("our cat sleeps all day") gets a light word back, not
+    # a reaction written for stories of loss nor a topic the story names in passing; a topic it
+    # is really about ("I'm a volunteer, I'd like to hear how people live") is answered.
+    storytelling = not set(codes) - {"personal_story", "common_ground", "affirmation"} and (
+        bool({"personal_story", "common_ground"} & set(codes)) or len(line.split()) >= STORY_WORDS
+    )
+    about = any(m.meaning >= STORY_TOPIC for m in raised)
+    if not asks and storytelling and not about and line and light_story(line):
+        lines = _courtesy("story")[1][lang][mood]
+        return Move("react", "light_story", _pick(lines, memory, rng))
     if mood == "open" and not raised and INVITING & set(codes) and rng.random() < 0.5:
         for fact in lore.facts:
             if fact.id not in memory.facts_told and state.trust >= fact.min_trust:
