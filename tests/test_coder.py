@@ -425,6 +425,16 @@ def test_cues_once_hidden_by_phrase_alternatives_now_match(text: str, code: str)
 
 
 @pytest.mark.parametrize(
+    ("text", "lang"),
+    [("That is your choice.", "en"), ("Your choice, of course.", "en"), ("Это ваш выбор.", "ru")],
+)
+def test_leaving_the_choice_to_them_is_never_heard_as_blame(text: str, lang: str) -> None:
+    # Heads retrained with standardised features heard "guilt" here; blame is a kind of
+    # confrontation (SPEC), so guilt the heads alone hear without it is dropped.
+    assert "guilt" not in code_utterance(text, lang).codes
+
+
+@pytest.mark.parametrize(
     ("text", "lang", "code"),
     [
         # Cues once written as "a|b c|d" for phrases of different lengths, which no

@@ -103,6 +103,10 @@ class LearnedCoder:
                 for k, c in enumerate(CODES)
                 if _given(c, scored.probabilities[i, k] >= threshold[k], found[i], short)
             ]
+            if "guilt" in picked and "confront" not in picked and "guilt" not in found[i].codes:
+                # Blame is a kind of confrontation (SPEC): "guilt" the heads alone hear without
+                # it is a misfire ("That is your choice." read as guilt).
+                picked.remove("guilt")
             chosen.append(picked if text.strip() else [])
         best = self._best_sentences(scored, found, chosen)
         codings = []
