@@ -12,6 +12,7 @@ Figures (medians over several runs unless said otherwise):
   against raw `llama_cpp.Llama.create_completion(stream=True)` on the very same prompts;
 - decode speed (tokens/s) of the engine against raw llama.cpp on those replies;
 - coder throughput (utterances/s) and scorecard time for a 40-turn call;
+- the persona lore checks of `callsim persona validate` on the slowest bundled persona;
 - app start to first painted screen against a bare Textual app;
 - peak resident memory of a whole `callsim play` call (a child process);
 - 8 concurrent calls through the OpenAI-compatible backend against a real `llama_cpp.server`.
@@ -86,6 +87,7 @@ TARGETS: dict[str, tuple[str, Target]] = {
     "reply_first_word_over_raw_reply": ("replies", Target("<=", 1.5)),
     "reply_turn20_over_turn1": ("replies", Target("<=", 1.5)),
     "scorecard_ms_40_turns": ("scorecard", Target("<", 50)),
+    "persona_checks_ms_slowest": ("persona_checks", Target("<", 300)),
     "app_start_over_bare_textual": ("app_start", Target("<=", 1.5)),
     "server_concurrent_calls_completed": ("server", Target(">=", SERVER_CALLS)),
 }
@@ -525,6 +527,25 @@ def measure_scorecard(quick: bool) -> dict[str, Any]:
     return {"scorecard_ms_40_turns": round((median(times) or 0) * 1000, 2)}
 
 
+def measure_persona_checks() -> dict[str, Any]:
+    """Milliseconds `callsim persona validate`'s lore checks take on the slowest bundled persona
+    (best of 3 per persona: the checks lemmatise every line)."""
+    from simulator.config import bundled_personas_dir
+    from simulator.persona_checks import persona_findings
+    from simulator.persona_loader import load_persona
+
+    slowest = 0.0
+    for path in sorted(bundled_personas_dir().glob("*.yaml")):
+        persona = load_persona(path)
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            persona_findings(persona)
+            best = min(best, time.perf_counter() - start)
+        slowest = max(slowest, best)
+    return {"persona_checks_ms_slowest": round(slowest * 1000, 1)}
+
+
 # --- app start -----------------------------------------------------------------------------
 
 
@@ -740,6 +761,7 @@ def measure_all(quick: bool, persona_id: str, skip: set[str]) -> dict[str, Any]:
         ("replies", lambda: measure_replies(runs, persona)),
         ("coder", lambda: measure_coder(quick)),
         ("scorecard", lambda: measure_scorecard(quick)),
+        ("persona_checks", measure_persona_checks),
         ("app_start", lambda: measure_app_start(quick)),
         ("peak_rss", lambda: measure_peak_rss(persona_id)),
         ("server", lambda: measure_server(persona)),
@@ -790,7 +812,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--persona", default=DEFAULT_PERSONA, help="persona id to call")
     parser.add_argument(
         "--skip", action="append", default=[], metavar="SECTION",
-        choices=["generation", "replies", "coder", "scorecard", "app_start", "peak_rss", "server"],
+        choices=[
+            "generation",
+            "replies",
+            "coder",
+            "scorecard",
+            "persona_checks",
+            "app_start",
+            "peak_rss",
+            "server",
+        ],
         help="leave a section out (repeatable)",
     )  # fmt: skip
     args = parser.parse_args(argv)

@@ -725,3 +725,27 @@ def test_a_stance_that_fits_worse_than_a_topic_does_not_answer() -> None:
     line = "Thank you. I'm a volunteer, I'd like to hear how ordinary people in Russia are doing."
     move = _move(PATRIOT, "en", line, ("open_question",), "guarded", GUARDED)
     assert move.kind != "stance", move
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "Я сама из России, просто сейчас живу не там. Вам удобно пару минут?"),
+        ("ru", "Здравствуйте, я, наверное, не вовремя? Меня Аня зовут."),
+        ("en", "I know it's strange, a stranger phoning you. Would you be ok to talk for a bit?"),
+    ],
+)
+def test_more_ways_of_asking_leave_to_talk(lang: str, text: str) -> None:
+    from simulator.engine.move import asks_permission
+
+    assert asks_permission(text, lang)
+    assert not asks_permission("Are you ok?", "en")
+
+
+def test_reassurance_and_shared_values_are_not_light_stories() -> None:
+    from simulator.engine.move import light_story
+
+    assert not light_story("Спасибо большое. Вы не подумайте, я ничего не продаю, честно)")
+    assert not light_story(
+        "Whatever we think about politics, I believe we love our families the same way"
+    )

@@ -133,14 +133,14 @@ class LoreIndex:
 
     def _own_first(self, found: list[Match]) -> list[Match]:
         """`found` without shared small talk when one of the persona's own topics or stances
-        has a key in the line and scores at least as high as any shared topic; otherwise as
+        has a key in the line and scores about as high as any shared topic; otherwise as
         ranked (a shared topic named by a key beats an own one that is only near in meaning,
         "Do you have a dog?" is not about relatives, or that is named in passing: "What's the
         weather like in Moscow?" is about the weather)."""
         own = [m for m in found if not (m.kind == "topic" and m.id in self._shared)]
         shared = max((m.score for m in found if m not in own), default=0.0)
         keyed = [m for m in own if m.kind in ("topic", "stance") and m.score >= KEY_SCORE]
-        return own if keyed and keyed[0].score >= shared else found
+        return own if keyed and keyed[0].score >= shared - OWN_MARGIN else found
 
     def _matches(self, text: str, floor: float) -> list[Match]:
         words = _lemmas(text, self.lang)
@@ -175,6 +175,11 @@ KEY_MEANING_FLOOR = {"question": 0.3, "statement": 0.1}
 """A topic named by a key still needs this much similarity of meaning with its examples. In the
 read held-out calls, replies to questions whose key topic was under 0.3 in meaning were
 believable 3 times in 15 (over 0.3: 111 in 164); to statements under 0.1, once in 9."""
+
+OWN_MARGIN = 0.1
+"""How much lower than shared small talk a persona's own keyed entry may score and still win:
+their own life before a stock line ("any of your neighbours been called up?" is not about
+neighbours)."""
 
 RESTATES = 0.2
 """Similarity of meaning from which a volunteer's line counts as giving back the respondent's

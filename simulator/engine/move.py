@@ -159,6 +159,10 @@ STORY_WORDS = 6
 STANCE_MARGIN = 0.2
 """How much lower than the best topic a stance may score and still answer the question."""
 
+LIGHT_FLOOR = 0.3
+"""A light story must be at least this like one of the light examples: "I'm not selling anything,
+honestly" and "we love our families the same way" are not stories of the caller's day."""
+
 STORY_TOPIC = 0.4
 """Likeness of meaning to one of a topic's examples from which a caller's story is about that
 topic (not a light story that names it in passing)."""
@@ -528,7 +532,8 @@ def light_story(line: str) -> bool:
 
     light, heavy = _story_examples()
     vector = embed_one(line)
-    return float((light @ vector).max()) > float((heavy @ vector).max())
+    nearest = float((light @ vector).max())
+    return nearest >= LIGHT_FLOOR and nearest > float((heavy @ vector).max())
 
 
 def _is_backchannel(line: str) -> bool:

@@ -15,8 +15,8 @@ from simulator.persona import Persona
 
 
 def introduce(persona: Persona, lang: Lang, line: str, said: list[str]) -> str:
-    """`line` with the introduction of everyone it names for the first time in the call
-    (`said`: the respondent's earlier replies), each added after the line."""
+    """`line` with the introduction of the first person it names for the first time in the
+    call (`said`: the respondent's earlier replies), added after the line; one at most."""
     people = persona.lore.people
     if not people:
         return line
@@ -29,4 +29,4 @@ def introduce(persona: Persona, lang: Lang, line: str, said: list[str]) -> str:
         and not has_key(person.known_by, lang, words)
         and not any(has_key(person.names, lang, before) for before in earlier)
     ]
-    return " ".join([line, *intros])
+    return " ".join([line, *intros[:1]])  # two tacked-on introductions read like a list
