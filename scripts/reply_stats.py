@@ -22,7 +22,10 @@ by mood; and the time from the volunteer's Enter to the first word on screen.
                            in round 8
         [--scripts heldout4]  the fourth (`nervous`, a first-time caller who apologises, and
                            `family`, families and sons at the front), frozen before the
-                           permission, apology, backchannel and people moves
+                           permission, apology, backchannel and people moves; read once, in
+                           round 9
+        [--scripts heldout5]  the fifth (`terse`, short hurried lines, and `storyteller`, who
+                           shares a lot of their own life), frozen before round 9's fixes
 """
 
 from __future__ import annotations
@@ -64,6 +67,10 @@ SCRIPT_SETS = {
     "heldout4": {
         "nervous": REPO / "tests" / "data" / "scripts" / "heldout4" / "nervous.{lang}.txt",
         "family": REPO / "tests" / "data" / "scripts" / "heldout4" / "family.{lang}.txt",
+    },
+    "heldout5": {
+        "terse": REPO / "tests" / "data" / "scripts" / "heldout5" / "terse.{lang}.txt",
+        "storyteller": REPO / "tests" / "data" / "scripts" / "heldout5" / "storyteller.{lang}.txt",
     },
 }
 SCRIPTS = dict(SCRIPT_SETS["tuned"])
