@@ -25,7 +25,10 @@ by mood; and the time from the volunteer's Enter to the first word on screen.
                            permission, apology, backchannel and people moves; read once, in
                            round 9
         [--scripts heldout5]  the fifth (`terse`, short hurried lines, and `storyteller`, who
-                           shares a lot of their own life), frozen before round 9's fixes
+                           shares a lot of their own life), frozen before round 9's fixes;
+                           read once, in round 10
+        [--scripts heldout6]  the sixth (`practical`, everyday life, and `gentle`, who mostly
+                           listens), written after round 10's fixes, never seen before round 11
 """
 
 from __future__ import annotations
@@ -71,6 +74,10 @@ SCRIPT_SETS = {
     "heldout5": {
         "terse": REPO / "tests" / "data" / "scripts" / "heldout5" / "terse.{lang}.txt",
         "storyteller": REPO / "tests" / "data" / "scripts" / "heldout5" / "storyteller.{lang}.txt",
+    },
+    "heldout6": {
+        "practical": REPO / "tests" / "data" / "scripts" / "heldout6" / "practical.{lang}.txt",
+        "gentle": REPO / "tests" / "data" / "scripts" / "heldout6" / "gentle.{lang}.txt",
     },
 }
 SCRIPTS = dict(SCRIPT_SETS["tuned"])
