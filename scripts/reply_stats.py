@@ -50,34 +50,26 @@ from simulator.llm.embedded import EmbeddedBackend
 from simulator.persona_loader import load_personas
 
 REPO = Path(__file__).resolve().parent.parent
+HELD_OUT = {
+    "heldout": ("listener", "newcomer"),
+    "heldout2": ("chatty", "pressing"),
+    "heldout3": ("neighbourly", "curious"),
+    "heldout4": ("nervous", "family"),
+    "heldout5": ("terse", "storyteller"),
+    "heldout6": ("practical", "gentle"),
+}
+"""Held-out set -> its two volunteers, in tests/data/scripts/<set>/<volunteer>.<lang>.txt."""
 SCRIPT_SETS = {
     "tuned": {
         "warm": REPO / "tests" / "data" / "scripts" / "long.{lang}.txt",
         "hostile": REPO / "simulator" / "data" / "scripts" / "confrontational.{lang}.txt",
     },
-    "heldout": {
-        "listener": REPO / "tests" / "data" / "scripts" / "heldout" / "listener.{lang}.txt",
-        "newcomer": REPO / "tests" / "data" / "scripts" / "heldout" / "newcomer.{lang}.txt",
-    },
-    "heldout2": {
-        "chatty": REPO / "tests" / "data" / "scripts" / "heldout2" / "chatty.{lang}.txt",
-        "pressing": REPO / "tests" / "data" / "scripts" / "heldout2" / "pressing.{lang}.txt",
-    },
-    "heldout3": {
-        "neighbourly": REPO / "tests" / "data" / "scripts" / "heldout3" / "neighbourly.{lang}.txt",
-        "curious": REPO / "tests" / "data" / "scripts" / "heldout3" / "curious.{lang}.txt",
-    },
-    "heldout4": {
-        "nervous": REPO / "tests" / "data" / "scripts" / "heldout4" / "nervous.{lang}.txt",
-        "family": REPO / "tests" / "data" / "scripts" / "heldout4" / "family.{lang}.txt",
-    },
-    "heldout5": {
-        "terse": REPO / "tests" / "data" / "scripts" / "heldout5" / "terse.{lang}.txt",
-        "storyteller": REPO / "tests" / "data" / "scripts" / "heldout5" / "storyteller.{lang}.txt",
-    },
-    "heldout6": {
-        "practical": REPO / "tests" / "data" / "scripts" / "heldout6" / "practical.{lang}.txt",
-        "gentle": REPO / "tests" / "data" / "scripts" / "heldout6" / "gentle.{lang}.txt",
+    **{
+        name: {
+            kind: REPO / "tests" / "data" / "scripts" / name / f"{kind}.{{lang}}.txt"
+            for kind in kinds
+        }
+        for name, kinds in HELD_OUT.items()
     },
 }
 SCRIPTS = dict(SCRIPT_SETS["tuned"])

@@ -211,23 +211,23 @@ def goodbye_kind(text: str, lang: Lang) -> str | None:
 
 
 @cache
+def _courtesy_data(name: str) -> dict[str, Any]:
+    """`name`.yaml of this package, read once."""
+    text = resources.files(__package__).joinpath(f"{name}.yaml").read_text("utf-8")
+    data: dict[str, Any] = load_yaml(text)
+    return data
+
+
+@cache
 def _courtesy(name: str) -> tuple[dict[str, re.Pattern[str]], dict[str, Any]]:
     """The patterns per language and the lines per language and mood of `name`.yaml
-    (`permission`, `apology`; `acknowledge` and `backchannel` have lines only)."""
-    text = resources.files(__package__).joinpath(f"{name}.yaml").read_text("utf-8")
-    data = load_yaml(text)
+    (`permission`, `apology`; `acknowledge`, `backchannel` and `story` have lines only)."""
+    data = _courtesy_data(name)
     patterns = {
         lang: re.compile("|".join(f"(?:{p})" for p in found), re.IGNORECASE)
         for lang, found in data.get("patterns", {}).items()
     }
     return patterns, data["lines"]
-
-
-@cache
-def load_courtesy_setting(name: str, key: str) -> Any:
-    """A setting of `name`.yaml other than its patterns and lines (e.g. `max_words`)."""
-    text = resources.files(__package__).joinpath(f"{name}.yaml").read_text("utf-8")
-    return load_yaml(text)[key]
 
 
 def asks_permission(text: str, lang: Lang) -> bool:
@@ -519,9 +519,7 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
 def _story_examples() -> tuple[Any, Any]:
     from simulator.coding.encoder import embed
 
-    return embed(load_courtesy_setting("story", "light")), embed(
-        load_courtesy_setting("story", "heavy")
-    )
+    return embed(_courtesy_data("story")["light"]), embed(_courtesy_data("story")["heavy"])
 
 
 def light_story(line: str) -> bool:
@@ -538,7 +536,7 @@ def light_story(line: str) -> bool:
 
 def _is_backchannel(line: str) -> bool:
     """A short line that asks nothing ("Mm.", "I see.", «Хм, интересно.»)."""
-    limit = int(load_courtesy_setting("backchannel", "max_words"))
+    limit = int(_courtesy_data("backchannel")["max_words"])
     return "?" not in line and len(re.findall(r"\w+", line)) <= limit
 
 
