@@ -25,7 +25,7 @@ from simulator.tui.screens.session import SessionScreen, respondent
 from simulator.tui.widgets.progress_chart import ProgressChart
 from tests.test_export import assert_offline, parse_html
 from tests.test_progress import save, scorecard
-from tests.test_tui import SIZE, make_app
+from tests.test_tui import SIZE, make_app, wait_for_personas
 
 REPO = Path(__file__).resolve().parent.parent
 WIDE = (120, 40)
@@ -49,8 +49,7 @@ async def test_history_lists_sessions_and_opens_one_read_only(tmp_path: Path) ->
     stored_sessions(tmp_path)
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await wait_for_personas(app, pilot)
         await pilot.press("h")
         await pilot.pause()
         assert isinstance(app.screen, HistoryScreen)
@@ -87,8 +86,7 @@ async def test_history_and_progress_in_russian(tmp_path: Path) -> None:
     stored_sessions(tmp_path)
     app = make_app(tmp_path, ui_lang="ru")
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await wait_for_personas(app, pilot)
         await pilot.press("h")
         await pilot.pause()
         table = app.screen.query_one(DataTable)
@@ -120,8 +118,7 @@ async def test_progress_shows_verdict_missing_items_and_a_chart(tmp_path: Path) 
     stored_sessions(tmp_path)
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await wait_for_personas(app, pilot)
         await pilot.press("p")
         await pilot.pause()
         assert isinstance(app.screen, ProgressScreen)

@@ -6,6 +6,7 @@ import html
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -46,10 +47,22 @@ def make_app(
     return CallsimApp(settings, data_dir, [PERSONAS], factory or (lambda _settings: fake), seed=7)
 
 
+async def wait_for_personas(app: CallsimApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    """Until Home lists its personas: they load in a worker started after the first paint, so
+    on a busy machine the worker may not even have started when the test first looks."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if getattr(app.screen, "entries", None) is not None:
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("Home never listed its personas")
+
+
 async def open_persona(app: CallsimApp, pilot, persona_id: str) -> None:  # type: ignore[no-untyped-def]
     """From Home, highlight `persona_id`, open its briefing and dial."""
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    await wait_for_personas(app, pilot)
     plist = app.screen.query_one(OptionList)
     plist.highlighted = plist.get_option_index(persona_id)
     await pilot.press("enter")
@@ -66,7 +79,13 @@ async def say(app: CallsimApp, pilot, text: str) -> None:  # type: ignore[no-unt
     box = app.screen.query_one("#say", Input)
     box.value = text
     await pilot.press("enter")
-    await app.workers.wait_for_complete()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # until the floor is back: the worker's end is a message
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not getattr(app.screen, "replying", False):
+            break
+        await pilot.pause(0.02)
     await pilot.pause()
 
 
@@ -116,8 +135,7 @@ def test_help_has_no_literal_backticks() -> None:
 async def test_home_lists_personas_with_difficulty_and_invalid_file(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await wait_for_personas(app, pilot)
         assert isinstance(app.screen, HomeScreen)
         plist = app.screen.query_one(OptionList)
         prompts = [str(plist.get_option_at_index(i).prompt) for i in range(plist.option_count)]
@@ -131,8 +149,7 @@ async def test_full_flow_home_briefing_call_scorecard_is_saved(tmp_path: Path) -
     fake = FakeBackend(["Well, my son is in the army.", "Yes, I worry about him a lot."])
     app = make_app(tmp_path, fake)
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await wait_for_personas(app, pilot)
         plist = app.screen.query_one(OptionList)
         plist.highlighted = plist.get_option_index("calm-neighbour")
         await pilot.press("enter")
@@ -271,7 +288,7 @@ async def test_model_failure_to_start_is_one_clear_line(tmp_path: Path) -> None:
 async def test_languages_and_mode_switch_and_are_remembered(tmp_path: Path) -> None:
     app = make_app(tmp_path, call_lang="ru")
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
+        await wait_for_personas(app, pilot)
         await pilot.press("i", "l", "m")
         await pilot.pause()
         assert "Кому позвоним?" in shown(app, "#home-heading")
@@ -295,7 +312,7 @@ async def test_russian_call_and_interface(tmp_path: Path) -> None:
 async def test_settings_refuses_a_missing_model_file(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
+        await wait_for_personas(app, pilot)
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, SettingsScreen)
@@ -314,7 +331,7 @@ async def test_settings_refuses_a_server_that_does_not_answer(tmp_path: Path) ->
         port = sock.getsockname()[1]
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
+        await wait_for_personas(app, pilot)
         await pilot.press("s")
         await pilot.pause()
         app.screen.query_one("#openai").value = True
@@ -332,7 +349,7 @@ async def test_settings_saves_an_existing_model_file(tmp_path: Path) -> None:
     model.write_bytes(b"GGUF" + b"\0" * 16)
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
+        await wait_for_personas(app, pilot)
         await pilot.press("s")
         await pilot.pause()
         app.screen.query_one("#model", Input).value = str(model)
@@ -346,7 +363,7 @@ async def test_settings_saves_an_existing_model_file(tmp_path: Path) -> None:
 async def test_help_opens_and_closes(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
+        await wait_for_personas(app, pilot)
         await pilot.press("question_mark")
         await pilot.pause()
         assert "Ctrl+T ends the call" in " ".join(str(s.render()) for s in app.screen.query(Static))

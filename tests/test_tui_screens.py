@@ -18,7 +18,14 @@ from simulator.tui.screens.briefing import BriefingScreen
 from simulator.tui.screens.progress import ProgressScreen
 from simulator.tui.screens.scorecard import ScorecardScreen
 from simulator.tui.widgets.transcript import Transcript
-from tests.test_tui import PERSONAS, make_app, open_persona, say, transcript_texts
+from tests.test_tui import (
+    PERSONAS,
+    make_app,
+    open_persona,
+    say,
+    transcript_texts,
+    wait_for_personas,
+)
 from tests.test_tui_snapshots import seed_history
 
 REPO = Path(__file__).resolve().parent.parent
@@ -43,8 +50,7 @@ def on_screen(app: CallsimApp, text: str) -> bool:
 
 
 async def _start(app: CallsimApp, pilot, *keys: str) -> None:  # type: ignore[no-untyped-def]
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    await wait_for_personas(app, pilot)
     if keys:
         await pilot.press(*keys)
         await pilot.pause()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from simulator.llm.fake import FakeBackend
 from simulator.scoring.model import (
@@ -26,7 +27,7 @@ from simulator.scoring.model import (
 from simulator.session import SessionRecord, Turn
 from simulator.store import Store
 from simulator.tui.app import CallsimApp
-from tests.test_tui import make_app, open_persona, say
+from tests.test_tui import make_app, open_persona, say, wait_for_personas
 
 SMALL, LARGE = (80, 24), (120, 40)
 LANGS = ["en", "ru"]
@@ -155,11 +156,7 @@ def _app(tmp_path: Path, lang: str, mode: str = "practice") -> CallsimApp:
 
 async def _home(pilot: Pilot[None]) -> None:
     """Home with its personas listed (they load in a worker started after the first paint)."""
-    for _ in range(100):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if getattr(pilot.app.screen, "entries", None) is not None:
-            break
+    await wait_for_personas(pilot.app, pilot)  # type: ignore[arg-type]
 
 
 def _keys(*keys: str) -> Step:
@@ -218,15 +215,28 @@ SCREENS: dict[str, tuple[str, Step]] = {
 }
 
 
+def _steady(step: Step) -> Step:
+    """`step`, then the text cursor held on: a blinking cursor is drawn or not by the clock,
+    and a busy machine shifts the clock."""
+
+    async def run(pilot: Pilot[None]) -> None:
+        await step(pilot)
+        for box in pilot.app.screen.query(Input):
+            box.cursor_blink = False
+        await pilot.pause()
+
+    return run
+
+
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_every_screen_at_80x24(snap_compare, tmp_path: Path, screen: str, lang: str) -> None:  # type: ignore[no-untyped-def]
     mode, step = SCREENS[screen]
-    assert snap_compare(_app(tmp_path, lang, mode), terminal_size=SMALL, run_before=step)
+    assert snap_compare(_app(tmp_path, lang, mode), terminal_size=SMALL, run_before=_steady(step))
 
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("screen", ["call_practice", "call_assessment", "scorecard"])
 def test_call_and_scorecard_at_120x40(snap_compare, tmp_path: Path, screen: str, lang: str) -> None:  # type: ignore[no-untyped-def]
     mode, step = SCREENS[screen]
-    assert snap_compare(_app(tmp_path, lang, mode), terminal_size=LARGE, run_before=step)
+    assert snap_compare(_app(tmp_path, lang, mode), terminal_size=LARGE, run_before=_steady(step))
