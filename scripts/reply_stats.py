@@ -57,6 +57,7 @@ HELD_OUT = {
     "heldout4": ("nervous", "family"),
     "heldout5": ("terse", "storyteller"),
     "heldout6": ("practical", "gentle"),
+    "heldout7": ("guide", "debater"),
 }
 """Held-out set -> its two volunteers, in tests/data/scripts/<set>/<volunteer>.<lang>.txt."""
 SCRIPT_SETS = {
