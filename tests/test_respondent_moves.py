@@ -645,6 +645,72 @@ def test_a_backchannel_lets_a_talkative_respondent_go_on_and_a_guarded_one_nod()
     assert nod.source == "backchannel", nod  # not "And who are you, anyway?"
 
 
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("en", "Oh really? I wouldn't have guessed that."),
+        ("en", "Wow. I didn't know that."),
+        ("ru", "Правда? Никогда бы не подумала."),
+        ("ru", "Ого, ничего себе!"),
+    ],
+)
+def test_surprise_is_met_like_a_nod_not_as_a_question_or_sympathy(lang: str, line: str) -> None:
+    said = ["Алло.", "Ну, слушаю.", "Цены растут, зарплата та же. Крутимся как можем."]
+    memory = MoveMemory.of(said, [None, "permission", "topic:prices"])
+    going_on = _move(PATRIOT, lang, line, ("closed_question",), "neutral", OPEN, memory)
+    assert going_on.source == "topic:prices" and going_on.line not in said, going_on
+    # With nothing to go on with: "That's how things are", not "Hard to say" or "Thank you".
+    nod = _move(PATRIOT, lang, line, ("closed_question",), "guarded", GUARDED)
+    assert nod.source == "backchannel", nod
+
+
+@pytest.mark.parametrize(
+    ("lang", "line", "surprise"),
+    [
+        ("en", "Really? Why?", False),
+        ("en", "Ohio is nice this time of year.", False),
+        ("ru", "Правда, что вы поддерживаете операцию?", False),
+        ("ru", "Интересно, а вы что думаете?", False),
+        ("en", "Is that so? How interesting.", True),
+        ("ru", "Серьёзно? Вот уж не думал.", True),
+        ("en", "oh " * 3000 + "x", False),  # answered at once, not after minutes of backtracking
+    ],
+)
+def test_only_a_line_of_surprise_alone_is_surprise(lang: str, line: str, surprise: bool) -> None:
+    from simulator.engine.move import surprised
+
+    assert surprised(line, lang) is surprise
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("en", "I'm listening, take your time."),
+        ("en", "Go on, please, there's no rush."),
+        ("ru", "Я вас слушаю, не торопитесь."),
+        ("ru", "Продолжайте, пожалуйста."),
+    ],
+)
+def test_im_listening_take_your_time_lets_them_go_on(lang: str, line: str) -> None:
+    said = ["Алло.", "Ну, слушаю.", "Цены растут, зарплата та же. Крутимся как можем."]
+    memory = MoveMemory.of(said, [None, "permission", "topic:prices"])
+    going_on = _move(PATRIOT, lang, line, (), "open", OPEN, memory)
+    assert going_on.source == "topic:prices" and going_on.line not in said, going_on
+    # A guarded respondent has nothing to add; neither mirrors it ("Well, I'm listening")
+    # nor asks who is calling.
+    guarded = _move(FIRM, lang, line, (), "guarded", GUARDED)
+    assert guarded.source == "backchannel", guarded
+    assert not re.search(r"listening|слушаю|number|номер", guarded.line, re.IGNORECASE)
+
+
+def test_thanks_for_sympathy_is_not_said_twice_in_a_call() -> None:
+    lines = list(PATRIOT.lore.reactions["empathy"].get("neutral").get("en"))
+    said = ["Hello?", *lines]
+    memory = MoveMemory.of(said, [None] + ["reaction:empathy"] * len(lines))
+    move = _move(PATRIOT, "en", "That sounds really hard.", ("empathy",), "neutral", OPEN, memory)
+    assert move.line not in said, move
+
+
 def test_later_in_a_call_a_guarded_respondent_answers_an_unknown_question_not_who_are_you() -> None:
     line = "Как вы думаете, люди когда-нибудь полетят на Марс?"
     early = _move(FIRM, "ru", line, ("closed_question",), "guarded", GUARDED, MoveMemory.empty())

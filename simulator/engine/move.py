@@ -49,7 +49,7 @@ from simulator.engine.lore import KEY_SCORE, Match, lore_index, question_sentenc
 from simulator.engine.people import introduce
 from simulator.engine.smalltalk import PREFIX as SMALLTALK
 from simulator.engine.smalltalk import shared_ids
-from simulator.persona import Lines, Mood, MoodLines, Persona
+from simulator.persona import Lines, Mood, MoodLines, Persona, Topic
 from simulator.session import RespondentState
 from simulator.yaml_data import load_yaml
 
@@ -173,6 +173,11 @@ has nothing for by asking who is calling; later they say "I don't know" or "what
 
 BUT = re.compile(r"\b(but|though|however|но|однако|только вот)\b", re.IGNORECASE)
 """A turn that goes on after its apology ("Sorry, but you are all brainwashed")."""
+
+INVITE_CODES: frozenset[Code] = frozenset({"affirmation", "autonomy", "empathy", "reflection"})
+"""Codes an invitation to go on may carry ("Take your time, it's not easy to talk about")."""
+INVITE_WORDS = 14
+"""A longer line that says "I'm listening" says something else too."""
 
 CLOSINGS = ("call_again", "bye", "thanks")
 """Kinds of leave-taking, in the order they are recognised."""
@@ -399,8 +404,9 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
             return None
         return Move(kind, source, _pick(lines, memory, rng))
 
-    def reaction(code: Code) -> Move | None:
-        return move("react", f"reaction:{code}", _mood_lines(lore.reactions.get(code), mood, lang))
+    def reaction(code: Code, fresh_only: bool = False) -> Move | None:
+        lines = _mood_lines(lore.reactions.get(code), mood, lang)
+        return move("react", f"reaction:{code}", _fresh(lines, memory) if fresh_only else lines)
 
     if "unsafe" in codes and (found := reaction("unsafe")):
         return found
@@ -421,6 +427,12 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     stances = {s.id: s for s in lore.stances}
     topics = {t.id: t for t in lore.topics}
     facts = {f.id: f for f in lore.facts}
+    # "Oh really? I wouldn't have guessed." asks nothing; "I'm listening, take your time" asks
+    # them to go on. Neither is a question to answer nor a line to deflect.
+    if line and surprised(line, lang):
+        return _go_on(situation, topics, "lines")
+    if line and not asks and invites(line, lang) and not set(codes) - INVITE_CODES:
+        return _go_on(situation, topics, "invite_lines", tell_fact=True)
     # Blame and shaming are answered as such, even when phrased as a question (a stance or topic
     # line would talk past them); a lecture gets the persona's push-back on its topic.
     for code in PERSONAL_ATTACKS:
@@ -492,27 +504,80 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
                 lines = _courtesy("acknowledge")[1][lang][mood]
                 return Move("react", "acknowledge", _pick(lines, memory, rng))
             continue
-        if code in codes and (found := reaction(code)):
-            return found
+        if code in codes and _mood_lines(lore.reactions.get(code), mood, lang):
+            # Thanks for sympathy said twice in a call reads as a recording: once the warm
+            # reaction's lines are all said, the respondent goes on or just agrees.
+            return reaction(code, fresh_only=True) or _go_on(situation, topics, "lines")
     if asks and (mood in ("neutral", "open") or len(memory.said) > EARLY_REPLIES):
         lines = _unanswered_lines(line, lang, mood)
         return Move("unanswered", "unanswered", _pick(lines, memory, rng))
     late = len(memory.said) > EARLY_REPLIES and mood in ("guarded", "hostile")
     if not asks and line and ((not codes and _is_backchannel(line)) or late):
         # Past the first replies "Where did you get my number?" answers nothing either.
-        # "Mm." / «Хм, интересно.»: a talkative respondent goes on with what they were saying.
-        recent = topics.get(memory.recent_topic or "")
-        if recent is not None and mood in ("neutral", "open"):
-            fresh = _fresh(_mood_lines(recent.lines, mood, lang), memory)
-            if fresh:
-                return Move("topic", _topic_source(persona, recent.id), rng.choice(fresh))
-        lines = _courtesy("backchannel")[1][lang][mood]
-        return Move("react", "backchannel", _pick(lines, memory, rng))
+        return _go_on(situation, topics, "lines")
     if found := move("deflect", "deflection", _mood_lines(lore.deflections, mood, lang)):
         return found
     return Move(
         "deflect", "fallback", _pick(_mood_lines(persona.fallback_lines, mood, lang), memory, rng)
     )
+
+
+def _go_on(
+    situation: _Situation, topics: dict[str, Topic], lines_key: str, tell_fact: bool = False
+) -> Move:
+    """After "Mm." or "I'm listening": a talkative respondent goes on with what they were
+    saying (a line of that topic not said yet), or, when `tell_fact` and open, tells something
+    of their own they have not told yet; otherwise one of backchannel.yaml's `lines_key`."""
+    persona, lang, _codes, _matches, mood, state, memory, rng = situation.parts()
+    if mood in ("neutral", "open"):
+        recent = topics.get(memory.recent_topic or "")
+        if recent is not None:
+            fresh = _fresh(_mood_lines(recent.lines, mood, lang), memory)
+            if fresh:
+                return Move("topic", _topic_source(persona, recent.id), rng.choice(fresh))
+        if tell_fact and mood == "open":
+            for fact in persona.lore.facts:
+                if fact.id not in memory.facts_told and state.trust >= fact.min_trust:
+                    memory.facts_told.add(fact.id)
+                    return Move("fact", f"fact:{fact.id}", _pick(fact.lines.get(lang), memory, rng))
+    lines = _courtesy_data("backchannel")[lines_key][lang][mood]
+    return Move("react", "backchannel", _pick(lines, memory, rng))
+
+
+@cache
+def _surprise() -> dict[str, tuple[re.Pattern[str], re.Pattern[str]]]:
+    """Per language: the surprise words at the start of a line, and what may follow them."""
+    data = _courtesy_data("backchannel")["surprise"]
+    return {
+        lang: (
+            re.compile("(?:" + "|".join(re.escape(w) for w in words) + r")\b ?"),
+            re.compile(data["after"][lang]),
+        )
+        for lang, words in data["words"].items()
+    }
+
+
+@cache
+def _invite() -> dict[str, re.Pattern[str]]:
+    return {
+        lang: re.compile("|".join(f"(?:{p})" for p in found), re.IGNORECASE)
+        for lang, found in _courtesy_data("backchannel")["invite"].items()
+    }
+
+
+def surprised(line: str, lang: Lang) -> bool:
+    """Whether the line only shows surprise ("Oh really? I wouldn't have guessed.", «Надо же!»)."""
+    words, after = _surprise()[lang]
+    rest = " ".join(re.sub(r"[^\w']+", " ", line.lower().replace("’", "'")).split())
+    seen = False
+    while found := words.match(rest):
+        rest, seen = rest[found.end() :], True
+    return bool(after.fullmatch(rest)) if rest else seen
+
+
+def invites(line: str, lang: Lang) -> bool:
+    """Whether the line asks them to go on ("I'm listening, take your time", «Не торопитесь»)."""
+    return len(line.split()) <= INVITE_WORDS and bool(_invite()[lang].search(line))
 
 
 @cache
