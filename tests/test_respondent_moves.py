@@ -703,6 +703,13 @@ def test_im_listening_take_your_time_lets_them_go_on(lang: str, line: str) -> No
     assert not re.search(r"listening|слушаю|number|номер", guarded.line, re.IGNORECASE)
 
 
+def test_how_are_you_now_is_not_answered_with_support_for_the_war() -> None:
+    line = "Мне хотелось просто узнать, как вы поживаете. Как вы сейчас?"
+    engineer = load_persona(bundled_personas_dir() / "suspicious-respondent.yaml")
+    move = _move(engineer, "ru", line, ("open_question",), "guarded", GUARDED)
+    assert move.kind != "stance", move  # not «Поддерживаю. Как положено.»
+
+
 def test_thanks_for_sympathy_is_not_said_twice_in_a_call() -> None:
     lines = list(PATRIOT.lore.reactions["empathy"].get("neutral").get("en"))
     said = ["Hello?", *lines]

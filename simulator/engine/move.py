@@ -158,6 +158,9 @@ STORY_WORDS = 6
 
 STANCE_MARGIN = 0.2
 """How much lower than the best topic a stance may score and still answer the question."""
+MEANING_STANCE_MARGIN = 0.05
+"""...when neither matched by a key: likeness of meaning alone is too blunt to let a stance
+outrank a closer topic ("Как вы сейчас?" is nearer "how is your day" than "do you support it")."""
 
 LIGHT_FLOOR = 0.3
 """A light story must be at least this like one of the light examples: "I'm not selling anything,
@@ -443,7 +446,10 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     # whether they feel for ordinary Ukrainians.
     best_topic = max((m.score for m in matches if m.kind == "topic"), default=0.0)
     for match in matches:
-        if match.score < best_topic - STANCE_MARGIN:
+        margin = (
+            STANCE_MARGIN if max(match.score, best_topic) >= KEY_SCORE else MEANING_STANCE_MARGIN
+        )
+        if match.score < best_topic - margin:
             break
         if match.kind == "stance" and asks and match.id in stances:
             stance = stances[match.id]
