@@ -617,6 +617,18 @@ def test_a_person_named_for_the_first_time_is_introduced_once() -> None:
     assert introduce(persona, "en", "Seryozha rings on Sundays.", []).endswith("my son.")
 
 
+def test_an_introduction_does_not_say_again_that_he_was_killed() -> None:
+    from simulator.engine.people import introduce
+
+    worker = load_persona(bundled_personas_dir() / "it-worker.yaml")
+    line = "Из близких никого, слава богу. А из знакомых был Дима. Погиб."
+    said = introduce(worker, "ru", line, [])
+    assert said.startswith(line) and said.count("огиб") == 1, said
+    # Where the reply does not say it, the introduction still does.
+    alive = introduce(worker, "en", "Dima and I shared a room in halls.", [])
+    assert "killed" in alive, alive
+
+
 def test_a_chosen_line_that_names_someone_carries_the_introduction() -> None:
     persona = _with_seryozha(PATRIOT)
     topic = next(t for t in persona.lore.topics if t.id == "family")

@@ -9,6 +9,8 @@ nowhere, and listeners marked those replies unbelievable.
 
 from __future__ import annotations
 
+import re
+
 from simulator.codes import Lang
 from simulator.engine.lore import has_key, words_of
 from simulator.persona import Persona
@@ -29,4 +31,23 @@ def introduce(persona: Persona, lang: Lang, line: str, said: list[str]) -> str:
         and not has_key(person.known_by, lang, words)
         and not any(has_key(person.names, lang, before) for before in earlier)
     ]
-    return " ".join([line, *intros[:1]])  # two tacked-on introductions read like a list
+    if not intros:
+        return line
+    return f"{line} {_without_repeated_death(intros[0], line)}"  # one: two read like a list
+
+
+DEATH = re.compile(
+    r"\b(погиб\w*|убит\w*|умер\w*|похорон\w*|хоронил\w*|больше нет|killed|died|dead|"
+    r"buried|funeral|gone now|passed away)\b",
+    re.IGNORECASE,
+)
+"""Words that say someone died, in the reply or in an introduction's last clause."""
+
+
+def _without_repeated_death(intro: str, line: str) -> str:
+    """The introduction without its last clause when both it and the reply say the person died:
+    «…Был Дима. Погиб.» + «Дима — это друг мой из универа.», not «…, погиб он.» again."""
+    who, comma, last = intro.rpartition(",")
+    if comma and DEATH.search(last) and DEATH.search(line):
+        return f"{who.rstrip()}."
+    return intro
