@@ -58,6 +58,26 @@ def test_statements_that_blame_or_mock_are_not_reflections(text: str, code: str)
     assert code in found and "reflection" not in found
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Кого-нибудь с вашей улицы мобилизовали?",  # asks about neighbours, not an address
+        "What do you pay for milk?",  # the price of milk, not "you pay for the bombs"
+        "Is there propaganda in schools?",
+        "Would you send your kids to a Russian school?",
+    ],
+)
+def test_everyday_questions_are_neither_risky_nor_blame(text: str) -> None:
+    found = codes(text)
+    assert not {"unsafe", "confront", "guilt"} & found, found
+    assert {"open_question", "closed_question"} & found
+
+
+def test_asking_for_the_street_itself_is_still_unsafe() -> None:
+    assert "unsafe" in codes("Назовите вашу улицу и номер дома.")
+    assert {"confront", "guilt"} <= codes("You pay for those missiles with your taxes.")
+
+
 def test_the_respondents_previous_line_helps_hear_a_reflection() -> None:
     prev = "Меня никто никогда не спрашивал, хочу я этого или нет."
     assert "reflection" in codes("Вас никто не спросил, чего вы хотите.", prev)
