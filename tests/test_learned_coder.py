@@ -65,6 +65,8 @@ def test_statements_that_blame_or_mock_are_not_reflections(text: str, code: str)
         "What do you pay for milk?",  # the price of milk, not "you pay for the bombs"
         "Is there propaganda in schools?",
         "Would you send your kids to a Russian school?",
+        "Do you know anyone who's gone to the front? A neighbour, a colleague?",
+        "Знаете кого-нибудь, кто ушёл на фронт? Сосед, коллега?",
     ],
 )
 def test_everyday_questions_are_neither_risky_nor_blame(text: str) -> None:

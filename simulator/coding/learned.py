@@ -24,6 +24,14 @@ from simulator.coding.features import dense_features, sentences, turn_vector
 from simulator.coding.heads import Heads, bundled_heads
 
 LEXICON_ALWAYS: frozenset[Code] = frozenset({"unsafe"})
+HEADS_ALONE_FLOOR: dict[Code, float] = {"unsafe": 0.6}
+"""The probability a head needs to give a code the lexicon did not find, where it is above the
+head's threshold. `unsafe` fails the whole call, so a guess costs a good volunteer everything:
+"Do you know anyone who's gone to the front? A neighbour, a colleague?" was heard as unsafe at
+0.52, «Знаете кого-нибудь, кто ушёл на фронт? Сосед, коллега?» at 0.58 (asking for a handle or a
+street scores above 0.9). Chosen for that cost, not tuned: on the test split `unsafe` F1 went
+0.844 / 0.845 -> 0.814 / 0.863 (ru / en), and the session AUC against expert ratings 0.843 ->
+0.854; a floor of 0.7 cost too much recall (0.775 / 0.729)."""
 """Codes the lexicon gives on its own authority: a cue for asking an address or urging a
 protest is precise (on the corpus test split 27 of 28 such cues were right), and missing one
 would let a call that endangers the respondent pass as safe."""
@@ -101,7 +109,12 @@ class LearnedCoder:
             picked = [
                 c
                 for k, c in enumerate(CODES)
-                if _given(c, scored.probabilities[i, k] >= threshold[k], found[i], short)
+                if _given(
+                    c,
+                    scored.probabilities[i, k] >= max(threshold[k], HEADS_ALONE_FLOOR.get(c, 0)),
+                    found[i],
+                    short,
+                )
             ]
             if "guilt" in picked and "confront" not in picked and "guilt" not in found[i].codes:
                 # Blame is a kind of confrontation (SPEC): "guilt" the heads alone hear without
