@@ -645,12 +645,17 @@ def test_a_chosen_line_that_names_someone_carries_the_introduction() -> None:
     assert move.line == "Серёже я ничего не говорю. Серёжа — это сын мой."
 
 
+def _talking_about_prices() -> tuple[list[str], MoveMemory]:
+    """A call whose respondent last spoke about prices."""
+    said = ["Алло.", "Ну, слушаю.", "Цены растут, зарплата та же. Крутимся как можем."]
+    return said, MoveMemory.of(said, [None, "permission", "topic:prices"])
+
+
 # -- backchannels and questions nothing answers, later in a call -------------------------------
 
 
 def test_a_backchannel_lets_a_talkative_respondent_go_on_and_a_guarded_one_nod() -> None:
-    said = ["Алло.", "Ну, слушаю.", "Цены растут, зарплата та же. Крутимся как можем."]
-    memory = MoveMemory.of(said, [None, "permission", "topic:prices"])
+    said, memory = _talking_about_prices()
     going_on = _move(PATRIOT, "ru", "Хм, понятно.", (), "neutral", OPEN, memory)
     assert going_on.source == "topic:prices" and going_on.line not in said
     nod = _move(PATRIOT, "en", "Mm, I see.", (), "guarded", GUARDED, MoveMemory.empty())
@@ -667,8 +672,7 @@ def test_a_backchannel_lets_a_talkative_respondent_go_on_and_a_guarded_one_nod()
     ],
 )
 def test_surprise_is_met_like_a_nod_not_as_a_question_or_sympathy(lang: str, line: str) -> None:
-    said = ["Алло.", "Ну, слушаю.", "Цены растут, зарплата та же. Крутимся как можем."]
-    memory = MoveMemory.of(said, [None, "permission", "topic:prices"])
+    said, memory = _talking_about_prices()
     going_on = _move(PATRIOT, lang, line, ("closed_question",), "neutral", OPEN, memory)
     assert going_on.source == "topic:prices" and going_on.line not in said, going_on
     # With nothing to go on with: "That's how things are", not "Hard to say" or "Thank you".
@@ -704,8 +708,7 @@ def test_only_a_line_of_surprise_alone_is_surprise(lang: str, line: str, surpris
     ],
 )
 def test_im_listening_take_your_time_lets_them_go_on(lang: str, line: str) -> None:
-    said = ["Алло.", "Ну, слушаю.", "Цены растут, зарплата та же. Крутимся как можем."]
-    memory = MoveMemory.of(said, [None, "permission", "topic:prices"])
+    said, memory = _talking_about_prices()
     going_on = _move(PATRIOT, lang, line, (), "open", OPEN, memory)
     assert going_on.source == "topic:prices" and going_on.line not in said, going_on
     # A guarded respondent has nothing to add; neither mirrors it ("Well, I'm listening")

@@ -229,7 +229,8 @@ def _courtesy_data(name: str) -> dict[str, Any]:
 @cache
 def _courtesy(name: str) -> tuple[dict[str, re.Pattern[str]], dict[str, Any]]:
     """The patterns per language and the lines per language and mood of `name`.yaml
-    (`permission`, `apology`; `acknowledge`, `backchannel` and `story` have lines only)."""
+    (`permission`, `apology`, `invite`; `acknowledge`, `backchannel` and `story` have lines
+    only)."""
     data = _courtesy_data(name)
     patterns = {
         lang: re.compile("|".join(f"(?:{p})" for p in found), re.IGNORECASE)
@@ -433,9 +434,9 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     # "Oh really? I wouldn't have guessed." asks nothing; "I'm listening, take your time" asks
     # them to go on. Neither is a question to answer nor a line to deflect.
     if line and surprised(line, lang):
-        return _go_on(situation, topics, "lines")
+        return _go_on(situation, topics)
     if line and not asks and invites(line, lang) and not set(codes) - INVITE_CODES:
-        return _go_on(situation, topics, "invite_lines", tell_fact=True)
+        return _go_on(situation, topics, invited=True)
     # Blame and shaming are answered as such, even when phrased as a question (a stance or topic
     # line would talk past them); a lecture gets the persona's push-back on its topic.
     for code in PERSONAL_ATTACKS:
@@ -481,10 +482,8 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
         lines = _courtesy("story")[1][lang][mood]
         return Move("react", "light_story", _pick(lines, memory, rng))
     if mood == "open" and not raised and INVITING & set(codes) and rng.random() < 0.5:
-        for fact in lore.facts:
-            if fact.id not in memory.facts_told and state.trust >= fact.min_trust:
-                memory.facts_told.add(fact.id)
-                return Move("fact", f"fact:{fact.id}", _pick(fact.lines.get(lang), memory, rng))
+        if found := _untold_fact(situation):
+            return found
     for match in raised:
         topic = topics[match.id]
         source = _topic_source(persona, topic.id)
@@ -513,14 +512,14 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
         if code in codes and _mood_lines(lore.reactions.get(code), mood, lang):
             # Thanks for sympathy said twice in a call reads as a recording: once the warm
             # reaction's lines are all said, the respondent goes on or just agrees.
-            return reaction(code, fresh_only=True) or _go_on(situation, topics, "lines")
+            return reaction(code, fresh_only=True) or _go_on(situation, topics)
     if asks and (mood in ("neutral", "open") or len(memory.said) > EARLY_REPLIES):
         lines = _unanswered_lines(line, lang, mood)
         return Move("unanswered", "unanswered", _pick(lines, memory, rng))
     late = len(memory.said) > EARLY_REPLIES and mood in ("guarded", "hostile")
     if not asks and line and ((not codes and _is_backchannel(line)) or late):
         # Past the first replies "Where did you get my number?" answers nothing either.
-        return _go_on(situation, topics, "lines")
+        return _go_on(situation, topics)
     if found := move("deflect", "deflection", _mood_lines(lore.deflections, mood, lang)):
         return found
     return Move(
@@ -528,26 +527,31 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     )
 
 
-def _go_on(
-    situation: _Situation, topics: dict[str, Topic], lines_key: str, tell_fact: bool = False
-) -> Move:
-    """After "Mm." or "I'm listening": a talkative respondent goes on with what they were
-    saying (a line of that topic not said yet), or, when `tell_fact` and open, tells something
-    of their own they have not told yet; otherwise one of backchannel.yaml's `lines_key`."""
-    persona, lang, _codes, _matches, mood, state, memory, rng = situation.parts()
+def _go_on(situation: _Situation, topics: dict[str, Topic], invited: bool = False) -> Move:
+    """After "Mm." or, when `invited`, "I'm listening": a talkative respondent goes on with what
+    they were saying (a line of that topic not said yet), or, invited and open, tells something
+    of their own; otherwise a line of backchannel.yaml (invite.yaml when invited)."""
+    persona, lang, _codes, _matches, mood, _state, memory, rng = situation.parts()
     if mood in ("neutral", "open"):
         recent = topics.get(memory.recent_topic or "")
         if recent is not None:
             fresh = _fresh(_mood_lines(recent.lines, mood, lang), memory)
             if fresh:
                 return Move("topic", _topic_source(persona, recent.id), rng.choice(fresh))
-        if tell_fact and mood == "open":
-            for fact in persona.lore.facts:
-                if fact.id not in memory.facts_told and state.trust >= fact.min_trust:
-                    memory.facts_told.add(fact.id)
-                    return Move("fact", f"fact:{fact.id}", _pick(fact.lines.get(lang), memory, rng))
-    lines = _courtesy_data("backchannel")[lines_key][lang][mood]
+        if invited and mood == "open" and (found := _untold_fact(situation)):
+            return found
+    lines = _courtesy("invite" if invited else "backchannel")[1][lang][mood]
     return Move("react", "backchannel", _pick(lines, memory, rng))
+
+
+def _untold_fact(situation: _Situation) -> Move | None:
+    """Something of their own the respondent trusts the caller enough to tell, not told yet."""
+    persona, lang, _codes, _matches, _mood, state, memory, rng = situation.parts()
+    for fact in persona.lore.facts:
+        if fact.id not in memory.facts_told and state.trust >= fact.min_trust:
+            memory.facts_told.add(fact.id)
+            return Move("fact", f"fact:{fact.id}", _pick(fact.lines.get(lang), memory, rng))
+    return None
 
 
 @cache
@@ -563,14 +567,6 @@ def _surprise() -> dict[str, tuple[re.Pattern[str], re.Pattern[str]]]:
     }
 
 
-@cache
-def _invite() -> dict[str, re.Pattern[str]]:
-    return {
-        lang: re.compile("|".join(f"(?:{p})" for p in found), re.IGNORECASE)
-        for lang, found in _courtesy_data("backchannel")["invite"].items()
-    }
-
-
 def surprised(line: str, lang: Lang) -> bool:
     """Whether the line only shows surprise ("Oh really? I wouldn't have guessed.", «Надо же!»)."""
     words, after = _surprise()[lang]
@@ -583,7 +579,7 @@ def surprised(line: str, lang: Lang) -> bool:
 
 def invites(line: str, lang: Lang) -> bool:
     """Whether the line asks them to go on ("I'm listening, take your time", «Не торопитесь»)."""
-    return len(line.split()) <= INVITE_WORDS and bool(_invite()[lang].search(line))
+    return len(line.split()) <= INVITE_WORDS and bool(_courtesy("invite")[0][lang].search(line))
 
 
 @cache
