@@ -58,6 +58,7 @@ HELD_OUT = {
     "heldout5": ("terse", "storyteller"),
     "heldout6": ("practical", "gentle"),
     "heldout7": ("guide", "debater"),
+    "heldout8": ("mirror", "rookie"),
 }
 """Held-out set -> its two volunteers, in tests/data/scripts/<set>/<volunteer>.<lang>.txt."""
 SCRIPT_SETS = {

@@ -169,6 +169,11 @@ class Lore(_Strict):
     """Their answers to the yes/no questions callers ask."""
     facts: list[Fact] = Field(default_factory=list)
     """Personal facts told only at high trust."""
+    permission: MoodLines | None = None
+    """How they agree (or barely agree) to talk when the caller asks leave at the start of the
+    call ("Have you got a minute?"), in their own words: a word about what they are doing or
+    how long they have. Without it, or later in the call, the shared lines of the engine's
+    `permission.yaml`."""
     deflections: MoodLines | None = None
     """What they say when the line gives them nothing to answer (guarded: who is calling,
     why; open: an invitation to go on)."""

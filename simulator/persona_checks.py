@@ -69,6 +69,7 @@ def lore_lines(persona: Persona) -> Iterator[tuple[Loc, Lang, str]]:
         yield from _mood_lines(("lore", "stances", i, "answers"), stance.answers)
     for i, fact in enumerate(lore.facts):
         yield from _lines(("lore", "facts", i, "lines"), fact.lines)
+    yield from _mood_lines(("lore", "permission"), lore.permission)
     yield from _mood_lines(("lore", "deflections"), lore.deflections)
     for code, reaction in lore.reactions.items():
         yield from _mood_lines(("lore", "reactions", code), reaction)

@@ -837,3 +837,83 @@ def test_reassurance_and_shared_values_are_not_light_stories() -> None:
     assert not light_story(
         "Whatever we think about politics, I believe we love our families the same way"
     )
+
+
+# -- a reflection that checks itself, and leave to talk in the persona's own words -------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "coded_reflection", "checks"),
+    [
+        ("ru", "Звучит так, будто забот хватает. Я правильно поняла?", False, True),
+        ("ru", "Если я правильно понимаю, для вас главное — семья?", False, True),
+        ("ru", "Получается, вам сейчас тяжело, так?", True, True),
+        ("ru", "Получается, вам сейчас тяжело, так?", False, False),  # a bare tag needs the code
+        ("ru", "Вам сейчас тяжело?", True, False),
+        ("ru", "Звучит так, будто забот хватает. Я правильно поняла.", True, False),
+        ("en", "So work takes most of your energy. Have I got that right?", False, True),
+        ("en", "If I'm hearing you right, family comes first. Is that fair?", False, True),
+        ("en", "So it's been a hard year, right?", True, True),
+        ("en", "Do you get the news from TV?", True, False),
+    ],
+)
+def test_a_reflection_that_checks_itself_is_recognised(
+    lang: str, text: str, coded_reflection: bool, checks: bool
+) -> None:
+    from simulator.engine.move import checks_reflection
+
+    assert checks_reflection(text, lang, coded_reflection) is checks
+
+
+def test_a_checked_reflection_is_taken_and_followed_by_more_not_hard_to_say() -> None:
+    # Read in round 12: "So it sounds like you've got a lot on your plate... Have I got that
+    # right?" was answered "We get by, like everyone." and a summary "Нормально. Как у всех."
+    worries = next(t for t in PATRIOT.lore.topics if t.id == "worries")
+    said = worries.lines.neutral.ru[0]
+    memory = MoveMemory.of(["Алло?", said], [None, "topic:worries"])
+    memory.restated = False
+    line = "Давайте я проверю, правильно ли я вас слышу: вам главное, чтобы было спокойно. Так?"
+    move = _move(PATRIOT, "ru", line, ("closed_question",), "neutral", OPEN, memory)
+    acknowledged = ("Ну да, можно и так сказать.", "Пожалуй, что так.", "Ну, наверное, да.")
+    assert move.source == "acknowledge" and move.follow == "topic:worries", move
+    assert move.line.startswith(acknowledged) and said not in move.line
+    assert any(more in move.line for more in worries.lines.neutral.ru)
+    hostile = _move(PATRIOT, "ru", line, ("closed_question",), "hostile", GUARDED, memory)
+    assert hostile.follow is None and hostile.line in ("Вам-то откуда знать.",
+        "Не надо за меня додумывать.")  # fmt: skip
+
+
+def test_a_checked_reflection_that_lectures_is_answered_as_a_lecture() -> None:
+    line = "Ukraine never attacked anyone, is that fair?"
+    move = _move(FIRM, "en", line, ("closed_question", "reflection", "lecture"))
+    assert move.source != "acknowledge" and not move.source.startswith("reaction:reflection")
+
+
+def test_leave_to_talk_is_given_in_the_personas_own_words_once_at_the_start() -> None:
+    assert PATRIOT.lore.permission is not None
+    own = list(PATRIOT.lore.permission.neutral.ru)
+    asked = "Здравствуйте! Меня зовут Оля. У вас есть пара минут?"
+    first = _move(PATRIOT, "ru", asked, ("closed_question",), "neutral", OPEN,
+        MoveMemory.of(["Алло?"], [None]))  # fmt: skip
+    assert first.source == "permission" and first.line in own
+    again = _move(PATRIOT, "ru", "Я сама из Перми. Просто поговорить хотела. Можно?",
+        ("closed_question",), "neutral", OPEN, MoveMemory.of(["Алло?", first.line],
+        [None, "permission"]))  # fmt: skip
+    assert again.source == "permission" and again.line not in own
+    late = MoveMemory.of(["Алло?", "a", "b", "c", "d"], [None] * 5)
+    later = _move(PATRIOT, "ru", "Можно задать вам вопрос?", ("closed_question",),
+        "neutral", OPEN, late)  # fmt: skip
+    assert later.source == "permission" and later.line not in own
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "Просто хочется узнать, как вы там живёте. Можно?"),
+        ("en", "I'd just like to hear how people are doing there. Is that ok?"),
+    ],
+)
+def test_a_bare_may_i_after_saying_why_asks_leave(lang: str, text: str) -> None:
+    from simulator.engine.move import asks_permission
+
+    assert asks_permission(text, lang)

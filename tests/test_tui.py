@@ -260,7 +260,7 @@ async def test_escape_stops_the_reply_mid_stream(tmp_path: Path) -> None:
         app.screen.query_one("#say", Input).value = "What do you think?"
         await pilot.press("enter")
         await pilot.pause(0.3)
-        assert app.screen.query_one("#say", Input).disabled
+        assert app.screen.replying
         await pilot.press("escape")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -269,6 +269,34 @@ async def test_escape_stops_the_reply_mid_stream(tmp_path: Path) -> None:
         assert reply.text.endswith("…") and len(reply.text) < len(words) / 2
         assert transcript_texts(app)[-1] == reply.text
         assert not app.screen.query_one("#say", Input).disabled
+
+
+async def test_a_line_typed_while_the_respondent_speaks_is_kept_not_lost(tmp_path: Path) -> None:
+    words = "Well, " + "I do not really know what to say about all of that, " * 12
+    fake = FakeBackend([words.strip(), "Fine."], token_delay=0.05)
+    app = make_app(tmp_path, fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_persona(app, pilot, "calm-neighbour")
+        box = app.screen.query_one("#say", Input)
+        box.value = "What do you think?"
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.screen.replying
+        await pilot.press(*"And you")
+        await pilot.press("enter")  # too early: they are still speaking
+        await pilot.pause()
+        assert app.screen.replying and box.value == "And you"
+        assert "still speaking" in shown(app, "#status")
+        await pilot.press("escape")  # no need to hear it all out
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert transcript_texts(app)[1] == "What do you think?"
+        assert "And you" not in transcript_texts(app)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert transcript_texts(app)[3] == "And you"
+        assert box.value == ""
 
 
 async def test_model_failure_to_start_is_one_clear_line(tmp_path: Path) -> None:

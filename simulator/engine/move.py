@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -125,6 +125,8 @@ class MoveMemory:
     restated: bool = True
     """Whether the volunteer's line restates the respondent's last line (by meaning): a
     reflection of something never said is not answered as one ("That's what I said")."""
+    topics_said: list[tuple[str, str]] = field(default_factory=list)
+    """(topic id, the reply that spoke of it) for every topic the respondent spoke about."""
 
     @classmethod
     def empty(cls) -> MoveMemory:
@@ -142,7 +144,13 @@ class MoveMemory:
             for p in found
             if p.startswith(("topic:", f"{SMALLTALK}:"))
         ]
-        return cls(said, facts, recent[-1] if recent else None)
+        topics_said = [
+            (p.partition(":")[2], text)
+            for text, found in zip(said, parts, strict=True)
+            for p in found
+            if p.startswith(("topic:", f"{SMALLTALK}:"))
+        ]
+        return cls(said, facts, recent[-1] if recent else None, topics_said=topics_said)
 
 
 SECOND_PERSON = {
@@ -246,6 +254,24 @@ def asks_permission(text: str, lang: Lang) -> bool:
     return bool(_courtesy("permission")[0][lang].search(asked.strip()))
 
 
+def checks_reflection(text: str, lang: Lang, reflection: bool) -> bool:
+    """Whether the line ends by checking what it reflects ("..., have I got that right?",
+    «..., я правильно понимаю?»), or, when the coder heard a `reflection`, by a bare tag
+    ("..., right?", «..., так?»)."""
+    text = text.strip()
+    if not text.endswith("?"):
+        return False
+    if _courtesy("acknowledge")[0][lang].search(text):
+        return True
+    return reflection and bool(_check_tags()[lang].search(text))
+
+
+@cache
+def _check_tags() -> dict[str, re.Pattern[str]]:
+    tags = _courtesy_data("acknowledge")["tags"]
+    return {lang: re.compile("|".join(f"(?:{p})" for p in found)) for lang, found in tags.items()}
+
+
 def apologises(text: str, lang: Lang) -> bool:
     """Whether the line says sorry ("Sorry, that came out wrong", «Простите, я не хотел вас
     обидеть»)."""
@@ -325,9 +351,9 @@ def choose_move(
     situation = _Situation(persona, lang, tuple(codes), matches, mood, state, memory, rng)
     move = _first_move(situation, goodbye, line)
     said = introduce(persona, lang, move.line, memory.said)
-    follow = follow_on(situation, move) if move.kind == "react" else None
+    follow = follow_on(situation, move) if move.kind == "react" and not move.follow else None
     if follow is None:
-        return Move(move.kind, move.source, said)
+        return Move(move.kind, move.source, said, move.follow)
     then = introduce(persona, lang, follow.line, [*memory.said, said])
     return Move(move.kind, move.source, f"{said} {then}", follow.source)
 
@@ -419,7 +445,11 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     # "May I ask you a few questions?" is answered "go ahead", not thanked for its politeness,
     # unless it already names what it is about.
     if line and asks_permission(line, lang) and not _names_subject(persona, lang, line):
-        lines = _courtesy("permission")[1][lang][mood]
+        # Their own words ("I've just put the kettle on, go ahead") once, at the start.
+        own = _mood_lines(lore.permission, mood, lang) if len(memory.said) <= EARLY_REPLIES else []
+        if any(line in said for line in _permission_lines(persona, lang) for said in memory.said):
+            own = []
+        lines = own or _courtesy("permission")[1][lang][mood]
         return Move("permission", "permission", _pick(lines, memory, rng))
     # "Sorry, that came out wrong" is accepted, not met with "Who are you?" or a story; an
     # apology that lectures or asks something is answered on that, and so is one that blames
@@ -471,6 +501,11 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
         for m in matches
         if m.kind == "topic" and m.id in topics and (asks or m.id not in small_talk)
     ]
+    # "So work takes most of your energy, is that right?" checks a reflection; it is not a
+    # question nobody can answer ("Hard to say"): the respondent takes it and says more.
+    if line and checks_reflection(line, lang, "reflection" in codes):
+        if not set(codes) & {*NEGATIVE_ORDER, "unsafe"}:
+            return _confirm(situation, raised, topics, line)
     # A light story of the caller's own ("our cat sleeps all day") gets a light word back, not
     # a reaction written for stories of loss nor a topic the story names in passing; a topic it
     # is really about ("I'm a volunteer, I'd like to hear how people live") is answered.
@@ -525,6 +560,77 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     return Move(
         "deflect", "fallback", _pick(_mood_lines(persona.fallback_lines, mood, lang), memory, rng)
     )
+
+
+def _confirm(
+    situation: _Situation, raised: list[Match], topics: dict[str, Topic], line: str
+) -> Move:
+    """A reflection that checks itself ("..., have I got that right?"): taken or left as the
+    mood says (their reaction to `reflection` when it gives back their last line, else a plain
+    yes or no), and, unless hostile, followed by more: what they think of a topic the reflection
+    names by a key, else more of what they were just saying, else (open) something of their
+    own."""
+    persona, lang, _codes, _matches, mood, _state, memory, rng = situation.parts()
+    own = _mood_lines(persona.lore.reactions.get("reflection"), mood, lang)
+    first = (
+        Move("react", "reaction:reflection", _pick(own, memory, rng))
+        if memory.restated and _fresh(own, memory)
+        else Move(
+            "react", "acknowledge", _pick(_courtesy("acknowledge")[1][lang][mood], memory, rng)
+        )
+    )
+    if mood == "hostile":
+        return first
+    more: Move | None = None
+    named = [topics[m.id] for m in raised if m.score >= KEY_SCORE]
+    recent = topics.get(memory.recent_topic or "")
+    if not memory.restated:
+        recent = None  # no going on about prices after a reflection of something else
+    # A summary of the call ("what matters most to you is that people live in peace") is about
+    # what they said before: they say more on the topic of theirs it is most like.
+    said_before = (
+        []
+        if mood == "guarded"
+        else _most_like(line, memory.topics_said, topics, shared_ids(persona))
+    )
+    for topic in [*named, *([recent] if recent else []), *said_before]:
+        fresh = _fresh(_mood_lines(topic.lines, mood, lang), memory)
+        if fresh:
+            more = Move("topic", _topic_source(persona, topic.id), rng.choice(fresh))
+            break
+    if more is None and mood == "open":
+        more = _untold_fact(situation)
+    if more is None:
+        return first
+    return Move(first.kind, first.source, f"{first.line} {more.line}", more.source)
+
+
+def _most_like(
+    line: str,
+    topics_said: list[tuple[str, str]],
+    topics: dict[str, Topic],
+    small_talk: frozenset[str],
+) -> list[Topic]:
+    """The topics (not small talk) the respondent spoke about, the one whose reply is most like
+    `line` first."""
+    from simulator.coding.encoder import embed_one
+
+    if not topics_said:
+        return []
+    vector = embed_one(line)
+    likeness: dict[str, float] = {}
+    for topic_id, reply in topics_said:
+        if topic_id in topics and topic_id not in small_talk:
+            score = float(embed_one(reply) @ vector)
+            likeness[topic_id] = max(score, likeness.get(topic_id, -1.0))
+    return [topics[t] for t in sorted(likeness, key=lambda t: -likeness[t])]
+
+
+def _permission_lines(persona: Persona, lang: Lang) -> list[str]:
+    """Every line of the persona's own `lore.permission`, in all moods."""
+    found = persona.lore.permission
+    moods = ("hostile", "guarded", "neutral", "open")
+    return [line for mood in moods for line in _mood_lines(found, mood, lang)] if found else []
 
 
 def _go_on(situation: _Situation, topics: dict[str, Topic], invited: bool = False) -> Move:

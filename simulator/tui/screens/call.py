@@ -101,7 +101,9 @@ class CallScreen(Screen[None]):
         if self.practice:
             yield Static(id="coach")
         yield Static(app.t("call.connecting"), id="status")
-        yield Input(placeholder=app.t("call.placeholder"), id="say", disabled=True)
+        # Never disabled while the call may still go on: keys typed while connecting or while the
+        # respondent speaks would be lost; a line sent too early stays in the box instead.
+        yield Input(placeholder=app.t("call.placeholder"), id="say")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -111,6 +113,7 @@ class CallScreen(Screen[None]):
         self.title = app.t("call.title." + mode)
         self.sub_title = app.t("lang." + app.call_lang)
         localize_bindings(self, app.ui_lang, LABELS)
+        self.query_one("#say", Input).focus()
         if app.backend is not None:
             self._begin(app.backend)
         else:
@@ -137,6 +140,7 @@ class CallScreen(Screen[None]):
     def on_backend_failed(self, message: BackendFailed) -> None:
         """Say plainly why the call cannot start."""
         self.connect_error = message.error
+        self.query_one("#say", Input).disabled = True
         self._status(self.callsim.t("call.connect_failed", error=message.error), error=True)
         self.refresh_bindings()
 
@@ -150,6 +154,7 @@ class CallScreen(Screen[None]):
                 self.persona, app.call_lang, backend, store=app.store, mode=mode, seed=app.seed
             )
         except UserError as exc:  # the history cannot be written: the call does not start
+            self.query_one("#say", Input).disabled = True
             self._status(_one_line(exc), error=True)
             return
         self._show_respondent(self.call.pick_up())
@@ -168,7 +173,13 @@ class CallScreen(Screen[None]):
         """Record the volunteer's line and ask the respondent to answer."""
         call = self.call
         text = event.value.strip()
-        if call is None or self.replying or call.ended or not text:
+        if call is None or self.replying:
+            # Typed ahead: the line waits in the box until the respondent can hear it.
+            if text and self.connect_error is None:
+                key = "call.wait_connecting" if call is None else "call.wait_speaking"
+                self._status(self.callsim.t(key, name=self.respondent_name))
+            return
+        if call.ended or not text:
             return
         if call.awaiting_reply:
             self.action_retry()
@@ -384,7 +395,7 @@ class CallScreen(Screen[None]):
         status.set_class(error, "-error")
 
     def _lock(self, status: str) -> None:
-        self.query_one("#say", Input).disabled = True
+        """The respondent has the floor; the volunteer may type ahead but not send."""
         self._status(status)
         self.refresh_bindings()
 
