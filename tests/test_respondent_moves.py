@@ -917,3 +917,42 @@ def test_a_bare_may_i_after_saying_why_asks_leave(lang: str, text: str) -> None:
     from simulator.engine.move import asks_permission
 
     assert asks_permission(text, lang)
+
+
+@pytest.mark.parametrize(
+    ("lang", "line", "nod"),
+    [
+        ("ru", "Угу, понимаю вас.", True),
+        ("ru", "Да, ясно.", True),
+        ("en", "Mm, I see.", True),
+        ("en", "Yeah, I get it.", True),
+        ("ru", "Понимаю, как вам тяжело.", False),
+        ("en", "I see. And your son?", False),
+        ("en", "I understand how hard that must be for you.", False),
+    ],
+)
+def test_a_nod_is_a_nod_even_when_the_coder_hears_sympathy(lang: str, line: str, nod: bool) -> None:
+    from simulator.engine.move import nods
+
+    assert nods(line, lang) is nod
+
+
+def test_a_nod_lets_them_go_on_not_thank_the_caller_for_asking() -> None:
+    # Read in round 12: «Угу, понимаю вас.» was answered «Ой, спасибо. Меня мало кто спрашивает,
+    # как я.» (the coder heard empathy in it).
+    worries = next(t for t in PATRIOT.lore.topics if t.id == "worries")
+    said = worries.lines.neutral.ru[0]
+    memory = MoveMemory.of(["Алло?", said], [None, "topic:worries"])
+    move = _move(PATRIOT, "ru", "Угу, понимаю вас.", ("empathy",), "neutral", OPEN, memory)
+    assert move.source == "topic:worries" and move.line in worries.lines.neutral.ru, move
+
+
+def test_an_open_question_is_not_answered_with_a_bare_yes_first() -> None:
+    # Read in round 12: "How do you feel about the war?" answered «Да. Я верю своему президенту.»
+    stance = next(s for s in PATRIOT.lore.stances if s.id == "support_operation")
+    assert any(line.startswith("Да. ") for line in stance.answers.neutral.ru)
+    for seed in range(12):
+        asked = _move(PATRIOT, "ru", "А как вы вообще относитесь к войне в Украине?",
+            ("open_question",), "neutral", OPEN, seed=seed)  # fmt: skip
+        assert asked.source == "stance:support_operation" and not asked.line.startswith("Да")
+        assert any(asked.line in line for line in stance.answers.neutral.ru)

@@ -463,7 +463,7 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     facts = {f.id: f for f in lore.facts}
     # "Oh really? I wouldn't have guessed." asks nothing; "I'm listening, take your time" asks
     # them to go on. Neither is a question to answer nor a line to deflect.
-    if line and surprised(line, lang):
+    if line and (surprised(line, lang) or nods(line, lang)):
         return _go_on(situation, topics)
     if line and not asks and invites(line, lang) and not set(codes) - INVITE_CODES:
         return _go_on(situation, topics, invited=True)
@@ -487,6 +487,8 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
             if found := move(
                 "stance", f"stance:{stance.id}", _mood_lines(stance.answers, mood, lang)
             ):
+                if "open_question" in codes and "closed_question" not in codes:
+                    return Move(found.kind, found.source, _without_yes_or_no(found.line))
                 return found
     for match in matches:
         fact = facts.get(match.id) if match.kind == "fact" else None
@@ -626,6 +628,23 @@ def _most_like(
     return [topics[t] for t in sorted(likeness, key=lambda t: -likeness[t])]
 
 
+YES_OR_NO = frozenset(
+    "да нет конечно наверное думаю пожалуй ну так yes no i think so don't of course probably sure "
+    "yeah not really".split()
+)
+"""Words of a bare yes or no ("Да.", "I think so."): no answer to "what do you think of it?"."""
+
+
+def _without_yes_or_no(line: str) -> str:
+    """`line` without a first sentence that only says yes or no, when more follows: a stance's
+    answer to an open question ("How do you feel about the war?" is not answered "Да. ...")."""
+    parts = sentences(line)
+    first = re.findall(r"[\w']+", parts[0].lower()) if parts else []
+    if len(parts) > 1 and first and len(first) <= 3 and set(first) <= YES_OR_NO:
+        return line[line.index(parts[1]) :].strip()
+    return line
+
+
 def _permission_lines(persona: Persona, lang: Lang) -> list[str]:
     """Every line of the persona's own `lore.permission`, in all moods."""
     found = persona.lore.permission
@@ -681,6 +700,15 @@ def surprised(line: str, lang: Lang) -> bool:
     while found := words.match(rest):
         rest, seen = rest[found.end() :], True
     return bool(after.fullmatch(rest)) if rest else seen
+
+
+def nods(line: str, lang: Lang) -> bool:
+    """Whether the line only nods ("Mm, I see.", «Угу, понимаю вас.»): a few words, all of
+    `nod_words`, asking nothing."""
+    data = _courtesy_data("backchannel")
+    words = re.findall(r"[\w-]+", line.lower())
+    allowed = set(data["nod_words"][lang])
+    return "?" not in line and 0 < len(words) <= int(data["max_words"]) and set(words) <= allowed
 
 
 def invites(line: str, lang: Lang) -> bool:
