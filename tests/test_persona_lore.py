@@ -90,8 +90,10 @@ def test_a_line_spoken_as_the_caller(tmp_path: Path, old: str, new: str, field: 
 
 
 def test_a_line_written_twice_names_the_first(tmp_path: Path) -> None:
-    first = '            - "Кто там есть, все давно знают."'
-    text = GOOD.replace(RU_LINE, '            - "Кто там есть — все давно знают!"', 1)
+    first = '            - "У них батальоны с нацистскими нашивками воюют, это факт."'
+    text = GOOD.replace(
+        RU_LINE, '            - "У них батальоны с нацистскими нашивками воюют — это факт!"', 1
+    )
     problem = only_problem(tmp_path, text)
     assert (
         f":{line_of(GOOD, RU_LINE)}:15: lore.topics[0].lines.guarded.ru[1]: the same line as "
