@@ -648,7 +648,7 @@ def _without_yes_or_no(line: str) -> str:
 def _permission_lines(persona: Persona, lang: Lang) -> list[str]:
     """Every line of the persona's own `lore.permission`, in all moods."""
     found = persona.lore.permission
-    moods = ("hostile", "guarded", "neutral", "open")
+    moods: tuple[Mood, ...] = ("hostile", "guarded", "neutral", "open")
     return [line for mood in moods for line in _mood_lines(found, mood, lang)] if found else []
 
 
