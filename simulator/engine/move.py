@@ -138,18 +138,14 @@ class MoveMemory:
         """What the respondent said (`said`) with the moves recorded for those lines."""
         parts = [[p for p in (m or "").split("+") if p] for m in moves]
         facts = {p[5:] for found in parts for p in found if p.startswith("fact:")}
-        recent = [
-            p.partition(":")[2]
-            for found in parts[-1:]
+        spoken = [
+            (i, p.partition(":")[2])
+            for i, found in enumerate(parts)
             for p in found
             if p.startswith(("topic:", f"{SMALLTALK}:"))
         ]
-        topics_said = [
-            (p.partition(":")[2], text)
-            for text, found in zip(said, parts, strict=True)
-            for p in found
-            if p.startswith(("topic:", f"{SMALLTALK}:"))
-        ]
+        recent = [topic for i, topic in spoken if i == len(parts) - 1]
+        topics_said = [(topic, said[i]) for i, topic in spoken]
         return cls(said, facts, recent[-1] if recent else None, topics_said=topics_said)
 
 
@@ -198,14 +194,16 @@ CLOSINGS = ("call_again", "bye", "thanks")
 def _closing() -> tuple[dict[str, dict[str, re.Pattern[str]]], dict[str, Any]]:
     text = resources.files(__package__).joinpath("closing.yaml").read_text("utf-8")
     data = load_yaml(text)
-    patterns = {
-        kind: {
-            lang: re.compile("|".join(f"(?:{p})" for p in found), re.IGNORECASE)
-            for lang, found in data["patterns"][kind].items()
-        }
-        for kind in CLOSINGS
-    }
+    patterns = {kind: _compiled(data["patterns"][kind]) for kind in CLOSINGS}
     return patterns, data["lines"]
+
+
+def _compiled(patterns: dict[str, list[str]]) -> dict[str, re.Pattern[str]]:
+    """Per language, one case-insensitive pattern matching any of the language's patterns."""
+    return {
+        lang: re.compile("|".join(f"(?:{p})" for p in found), re.IGNORECASE)
+        for lang, found in patterns.items()
+    }
 
 
 def goodbye_kind(text: str, lang: Lang) -> str | None:
@@ -240,11 +238,7 @@ def _courtesy(name: str) -> tuple[dict[str, re.Pattern[str]], dict[str, Any]]:
     (`permission`, `apology`, `invite`; `acknowledge`, `backchannel` and `story` have lines
     only)."""
     data = _courtesy_data(name)
-    patterns = {
-        lang: re.compile("|".join(f"(?:{p})" for p in found), re.IGNORECASE)
-        for lang, found in data.get("patterns", {}).items()
-    }
-    return patterns, data["lines"]
+    return _compiled(data.get("patterns", {})), data["lines"]
 
 
 def asks_permission(text: str, lang: Lang) -> bool:
@@ -268,8 +262,7 @@ def checks_reflection(text: str, lang: Lang, reflection: bool) -> bool:
 
 @cache
 def _check_tags() -> dict[str, re.Pattern[str]]:
-    tags = _courtesy_data("acknowledge")["tags"]
-    return {lang: re.compile("|".join(f"(?:{p})" for p in found)) for lang, found in tags.items()}
+    return _compiled(_courtesy_data("acknowledge")["tags"])
 
 
 def apologises(text: str, lang: Lang) -> bool:
