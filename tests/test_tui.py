@@ -414,6 +414,17 @@ async def test_a_call_with_the_real_bundled_model(tmp_path: Path, bundled_model_
         assert reply.speaker == "respondent" and reply.text.strip()
         assert transcript_texts(app)[-1] == reply.text
         assert not app.screen.query_one("#say", Input).disabled
+        # Typed while the real model answers: the line is sent or kept, never lost.
+        box = app.screen.query_one("#say", Input)
+        box.value = "А как у вас погода?"
+        await pilot.press("enter")
+        await pilot.press(*"А вы где")
+        await pilot.press("enter")
+        if box.value:  # they were still speaking: the line waited in the box
+            assert box.value == "А вы где"
+            await say(app, pilot, box.value)
+        assert box.value == ""
+        assert transcript_texts(app).count("А вы где") == 1
 
 
 async def test_ending_before_saying_anything_still_gives_a_scorecard(tmp_path: Path) -> None:
