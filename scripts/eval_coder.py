@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO))
 
 from simulator.codes import CODES, LANGS  # noqa: E402
 from simulator.coding import code_many  # noqa: E402
-from simulator.coding.corpus import load_corpus  # noqa: E402
+from simulator.coding.corpus import corpus_files, load_corpus  # noqa: E402
 
 ANNOMI = REPO.parent / "shared" / "data" / "annomi_calibration.jsonl"
 BOUNDARIES = REPO / "corpus" / "boundaries"
@@ -130,14 +130,28 @@ def evaluate_testset(path: Path) -> dict[str, Any]:
     return evaluate_rows(_read_jsonl(path))
 
 
-def evaluate_corpus(split: str) -> dict[str, Any]:
-    """Per-code P/R/F1 and macro-F1 for each language of one split of the corpus."""
+def evaluate_corpus(split: str, source: str | None = None) -> dict[str, Any]:
+    """Per-code P/R/F1 and macro-F1 for each language of one split of the corpus (of one of its
+    files when `source` names it)."""
     rows = [
         {"text": e.text, "lang": e.lang, "prev": e.prev, "codes": sorted(e.codes)}
         for e in load_corpus()
-        if e.split == split and e.source != TESTSET.name
+        if e.split == split and e.source != TESTSET.name and source in (None, e.source)
     ]
     return evaluate_rows(rows)
+
+
+def test_split_by_file() -> dict[str, dict[str, Any]]:
+    """Macro-F1 and size of the test split of each corpus file (files were written by different
+    writers at different times: a file's figure shows how well the rest carries over to it)."""
+    out = {}
+    for path in corpus_files():
+        figures = evaluate_corpus("test", path.name)
+        out[path.name] = {
+            lang: {"utterances": f["utterances"], "macro_f1": f["macro_f1"]}
+            for lang, f in figures.items()
+        }
+    return out
 
 
 def evaluate_rows(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -184,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     report: dict[str, Any] = {
         "test_split": evaluate_corpus("test"),
+        "test_split_by_file": test_split_by_file(),
         "dev_split": evaluate_corpus("dev"),
         "boundaries": evaluate_rows(
             [row for path in sorted(BOUNDARIES.glob("*.jsonl")) for row in _read_jsonl(path)]
@@ -245,6 +260,10 @@ def main(argv: list[str] | None = None) -> int:
                 f"{figures['macro_f1']:.3f}, exact match {figures['exact_match']:.3f}",
                 figures["codes"],
             )
+    print("\nCorpus TEST split by file (macro-F1, utterances)")
+    for source, figures in report["test_split_by_file"].items():
+        cells = "  ".join(f"{f['macro_f1']:.3f} ({f['utterances']})" for f in figures.values())
+        print(f"  {source:<22} {cells}")
     for lang, figures in (report["testset"] or {}).items():
         _print_table(
             f"Hand-tuned set (training data), {lang} ({figures['utterances']} utterances): "

@@ -298,8 +298,8 @@ def test_a_plain_statement_about_the_respondent_is_a_reflection(text: str, lang:
     [
         "Sorry to bother you so late.",  # courtesy, not a restatement
         "Извините, что беспокою вас так поздно.",
-        "I think you have been carrying this alone.",  # about the volunteer's view
-        "Я думаю, вы всё это несёте в одиночку.",
+        # ("I think you have been carrying this alone." was listed here as the volunteer's view;
+        # by SPEC it infers the respondent's feeling, a reflection in MI coding too.)
         "Are you carrying all of this on your own?",  # a question
         "You should read what the independent media report.",  # advice, a lecture ...
         "Get a VPN and read the BBC. It'll open your eyes.",  # ... even a sentence later
