@@ -130,39 +130,66 @@ def evaluate_testset(path: Path) -> dict[str, Any]:
     return evaluate_rows(_read_jsonl(path))
 
 
-def evaluate_corpus(split: str, source: str | None = None) -> dict[str, Any]:
-    """Per-code P/R/F1 and macro-F1 for each language of one split of the corpus (of one of its
-    files when `source` names it)."""
-    rows = [
-        {"text": e.text, "lang": e.lang, "prev": e.prev, "codes": sorted(e.codes)}
+def _split_rows(split: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "text": e.text,
+            "lang": e.lang,
+            "prev": e.prev,
+            "codes": sorted(e.codes),
+            "source": e.source,
+        }
         for e in load_corpus()
-        if e.split == split and e.source != TESTSET.name and source in (None, e.source)
+        if e.split == split and e.source != TESTSET.name
     ]
-    return evaluate_rows(rows)
 
 
-def test_split_by_file() -> dict[str, dict[str, Any]]:
-    """Macro-F1 and size of the test split of each corpus file (files were written by different
-    writers at different times: a file's figure shows how well the rest carries over to it)."""
-    out = {}
+def evaluate_corpus(split: str) -> dict[str, Any]:
+    """Per-code P/R/F1 and macro-F1 for each language of one split of the corpus."""
+    return evaluate_rows(_split_rows(split))
+
+
+def coded_test_split() -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The test split's figures (as `evaluate_corpus`) and, coded in the same pass, the macro-F1
+    and size of each corpus file's share of it (files were written by different writers at
+    different times: a file's figure shows how well the rest carries over to it)."""
+    rows = _split_rows("test")
+    codings = _code_rows(rows)
+    by_file = {}
     for path in corpus_files():
-        figures = evaluate_corpus("test", path.name)
-        out[path.name] = {
+        mine = [i for i, row in enumerate(rows) if row["source"] == path.name]
+        figures = evaluate_rows([rows[i] for i in mine], [codings[i] for i in mine])
+        by_file[path.name] = {
             lang: {"utterances": f["utterances"], "macro_f1": f["macro_f1"]}
             for lang, f in figures.items()
         }
-    return out
+    return evaluate_rows(rows, codings), by_file
 
 
-def evaluate_rows(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Per-code P/R/F1 and macro-F1 for each language of labelled rows (`prev` is context)."""
+def _code_rows(rows: list[dict[str, Any]]) -> list[set[str]]:
+    """The codes of each labelled row, each language's rows coded as one batch."""
+    found: list[set[str]] = [set() for _ in rows]
+    for lang in LANGS:
+        where = [i for i, row in enumerate(rows) if row.get("lang") == lang]
+        codings = code_many([(rows[i]["text"], lang, rows[i].get("prev")) for i in where])
+        for i, coding in zip(where, codings, strict=True):
+            found[i] = set(coding.codes)
+    return found
+
+
+def evaluate_rows(
+    rows: list[dict[str, Any]], codings: list[set[str]] | None = None
+) -> dict[str, Any]:
+    """Per-code P/R/F1 and macro-F1 for each language of labelled rows (`prev` is context);
+    `codings` are their codes when already coded (else they are coded here)."""
+    found = codings if codings is not None else _code_rows(rows)
     result: dict[str, Any] = {}
     for lang in LANGS:
-        mine = [row for row in rows if row.get("lang") == lang]
-        if not mine:
+        where = [i for i, row in enumerate(rows) if row.get("lang") == lang]
+        if not where:
             continue
-        codings = code_many([(row["text"], lang, row.get("prev")) for row in mine])
-        predicted = [set(coding.codes) for coding in codings]
+        mine = [rows[i] for i in where]
+        predicted = [found[i] for i in where]
         per_code = {}
         for code in CODES:
             gold = [code in row["codes"] for row in mine]
@@ -196,9 +223,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--annomi", type=Path, default=ANNOMI, help="AnnoMI calibration JSONL")
     parser.add_argument("--testset", type=Path, default=TESTSET, help="labelled test set JSONL")
     args = parser.parse_args(argv)
+    test_split, by_file = coded_test_split()
     report: dict[str, Any] = {
-        "test_split": evaluate_corpus("test"),
-        "test_split_by_file": test_split_by_file(),
+        "test_split": test_split,
+        "test_split_by_file": by_file,
         "dev_split": evaluate_corpus("dev"),
         "boundaries": evaluate_rows(
             [row for path in sorted(BOUNDARIES.glob("*.jsonl")) for row in _read_jsonl(path)]
