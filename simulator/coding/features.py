@@ -4,7 +4,9 @@ Dense part: the turn's sentence embedding; the respondent's line before it (a re
 restates it) and how the two relate; the strongest and weakest value of each dimension over the
 turn's sentences (a turn often does two things, one per sentence); a few surface facts; the
 auxiliary hostile-wording score; what the lexicon found. Sparse part: character n-grams of the
-words (2-5 letters, TF-IDF), which learn wordings the cue lists never named.
+words (2-5 letters, TF-IDF), which learn wordings the cue lists never named, and the turn's word
+lemmas and lemma pairs (TF-IDF), which learn whole words and two-word turns of phrase («вы
+должны», "you people") in any of their forms.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ import numpy as np
 from simulator.codes import CODES, Lang
 from simulator.coding.coder import Coding
 from simulator.coding.encoder import DIM
+from simulator.coding.text import analyse
 
-FEATURES_VERSION = 3
+FEATURES_VERSION = 4
 """Bumped whenever the layout below changes; heads trained on another layout refuse to load."""
 
 SCALARS = (
@@ -109,6 +112,23 @@ def char_tfidf(
             if cache is not None and len(cache) < WORD_CACHE_SIZE:
                 cache[word] = columns
         counts.update(columns)
+    return _tfidf(counts, idf)
+
+
+def word_terms(text: str, lang: Lang) -> list[str]:
+    """The turn's word lemmas (pymorphy3 for Russian; lower-cased words with contractions
+    expanded for English, see `text.analyse`) and each pair of neighbouring lemmas."""
+    lemmas = [token.lemma for token in analyse(text, lang).tokens]
+    return lemmas + [f"{a} {b}" for a, b in zip(lemmas, lemmas[1:], strict=False)]
+
+
+def word_tfidf(terms: list[str], vocabulary: dict[str, int], idf: np.ndarray) -> dict[int, float]:
+    """Sparse TF-IDF of `word_terms` (sublinear tf, L2-normalised): column -> value."""
+    return _tfidf(Counter(vocabulary[t] for t in terms if t in vocabulary), idf)
+
+
+def _tfidf(counts: Counter[int], idf: np.ndarray) -> dict[int, float]:
+    """scikit-learn's TF-IDF with `sublinear_tf=True` and L2 norm, for one row of counts."""
     values = {k: (1.0 + math.log(n)) * float(idf[k]) for k, n in counts.items()}
     norm = math.sqrt(sum(v * v for v in values.values()))
     return {k: v / norm for k, v in values.items()} if norm else {}

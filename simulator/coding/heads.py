@@ -1,6 +1,6 @@
-"""The learned per-code heads: one logistic regression per behaviour code over the dense features
-and the character n-grams of `features`, with a decision threshold per code and language, and
-the small auxiliary hostile-wording head.
+"""The learned per-code heads: one logistic regression per behaviour code over the dense features,
+the character n-grams and the word lemmas of `features`, with a decision threshold per code and
+language, and the small auxiliary hostile-wording head.
 
 They live in one data file (`data/heads.npz`) that `scripts/train_coder.py` rebuilds from the
 labelled corpus; the file records a hash of what it was trained on, and a test fails when the
@@ -21,7 +21,13 @@ import numpy as np
 
 from simulator.codes import CODES, LANGS, Lang
 from simulator.coding.encoder import DIM
-from simulator.coding.features import DENSE_WIDTH, FEATURES_VERSION, char_tfidf
+from simulator.coding.features import (
+    DENSE_WIDTH,
+    FEATURES_VERSION,
+    char_tfidf,
+    word_terms,
+    word_tfidf,
+)
 from simulator.errors import UserError
 
 HEADS_PATH = Path(__file__).parent / "data" / "heads.npz"
@@ -44,6 +50,12 @@ class Heads:
     """The character n-grams, in column order."""
     idf: np.ndarray
     """(n-grams,) inverse document frequency of each n-gram."""
+    word_weights: np.ndarray
+    """(codes, word terms) float32: weights of the word lemma (and lemma pair) TF-IDF."""
+    word_vocabulary: tuple[str, ...]
+    """The word lemmas and lemma pairs, in column order."""
+    word_idf: np.ndarray
+    """(word terms,) inverse document frequency of each term."""
     bias: np.ndarray
     """(codes,) float32."""
     thresholds: np.ndarray
@@ -64,6 +76,15 @@ class Heads:
         return cached
 
     @property
+    def term_columns(self) -> dict[str, int]:
+        """word term -> column (built once)."""
+        cached: dict[str, int] | None = self.__dict__.get("_term_columns")
+        if cached is None:
+            cached = {term: i for i, term in enumerate(self.word_vocabulary)}
+            object.__setattr__(self, "_term_columns", cached)
+        return cached
+
+    @property
     def _word_columns(self) -> dict[str, list[int]]:
         """Each word's n-gram columns, remembered (see `char_tfidf`)."""
         cached: dict[str, list[int]] | None = self.__dict__.get("_words")
@@ -76,16 +97,18 @@ class Heads:
         """Probability of hostile wording for each embedding row."""
         return _sigmoid(vectors @ self.toxicity_weights + self.toxicity_bias)
 
-    def probabilities(self, rows: np.ndarray, texts: list[str]) -> np.ndarray:
+    def probabilities(self, rows: np.ndarray, texts: list[str], lang: Lang) -> np.ndarray:
         """(n, codes) probability of each code for each dense feature row and its text."""
         logits = rows @ self.weights.T + self.bias
-        columns = self.columns
+        columns, terms = self.columns, self.term_columns
         for i, text in enumerate(texts):
-            sparse = char_tfidf(text, columns, self.idf, self._word_columns)
-            if sparse:
-                index = np.fromiter(sparse.keys(), dtype=np.int64)
-                values = np.fromiter(sparse.values(), dtype=np.float32)
-                logits[i] += self.char_weights[:, index] @ values
+            chars = char_tfidf(text, columns, self.idf, self._word_columns)
+            words = word_tfidf(word_terms(text, lang), terms, self.word_idf)
+            for weights, sparse in ((self.char_weights, chars), (self.word_weights, words)):
+                if sparse:
+                    index = np.fromiter(sparse.keys(), dtype=np.int64)
+                    values = np.fromiter(sparse.values(), dtype=np.float32)
+                    logits[i] += weights[:, index] @ values
         return _sigmoid(logits)
 
     def threshold(self, lang: Lang) -> np.ndarray:
@@ -99,6 +122,9 @@ class Heads:
             "char_weights": self.char_weights.astype(np.float32),
             "vocabulary": np.asarray(self.vocabulary, dtype=str),
             "idf": self.idf.astype(np.float32),
+            "word_weights": self.word_weights.astype(np.float32),
+            "word_vocabulary": np.asarray(self.word_vocabulary, dtype=str),
+            "word_idf": self.word_idf.astype(np.float32),
             "bias": self.bias.astype(np.float32),
             "thresholds": self.thresholds.astype(np.float32),
             "toxicity_weights": self.toxicity_weights.astype(np.float32),
@@ -133,6 +159,9 @@ def load_heads(path: Path = HEADS_PATH) -> Heads:
             char_weights=arrays["char_weights"].astype(np.float32),
             vocabulary=tuple(str(gram) for gram in arrays["vocabulary"].tolist()),
             idf=arrays["idf"].astype(np.float32),
+            word_weights=arrays["word_weights"].astype(np.float32),
+            word_vocabulary=tuple(str(term) for term in arrays["word_vocabulary"].tolist()),
+            word_idf=arrays["word_idf"].astype(np.float32),
             bias=arrays["bias"].astype(np.float32),
             thresholds=arrays["thresholds"].astype(np.float32),
             toxicity_weights=arrays["toxicity_weights"].astype(np.float32),
@@ -142,11 +171,13 @@ def load_heads(path: Path = HEADS_PATH) -> Heads:
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise HeadsError(f"{path}: coder heads file is corrupt ({reason[:80]}); {REBUILD}") from exc
-    grams = len(heads.vocabulary)
+    grams, terms = len(heads.vocabulary), len(heads.word_vocabulary)
     expected = {
         "weights": (len(CODES), DENSE_WIDTH),
         "char_weights": (len(CODES), grams),
         "idf": (grams,),
+        "word_weights": (len(CODES), terms),
+        "word_idf": (terms,),
         "bias": (len(CODES),),
         "thresholds": (len(LANGS), len(CODES)),
         "toxicity_weights": (DIM,),

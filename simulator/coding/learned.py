@@ -170,7 +170,7 @@ class LearnedCoder:
                     float(self.heads.toxicity(whole[None, :])[0]),
                 )
             )
-        learned = self.heads.probabilities(np.stack(rows), texts)
+        learned = self.heads.probabilities(np.stack(rows), texts, self.lang)
         decided = np.asarray([[code in f.codes for code in CODES] for f in found], dtype=float)
         mixed = (1.0 - LEXICON_VOTE) * learned + LEXICON_VOTE * decided
         return _Scored(mixed, split, parts_of, vectors, toxicity, previous_vectors)
@@ -207,7 +207,7 @@ class LearnedCoder:
                 )
                 texts.append(sentence)
                 owner.append((i, j))
-        probabilities = self.heads.probabilities(np.stack(rows), texts)
+        probabilities = self.heads.probabilities(np.stack(rows), texts, self.lang)
         best: dict[tuple[int, Code], tuple[str, ...]] = {}
         for i, code in wanted:
             k = CODES.index(code)

@@ -192,8 +192,10 @@ def _sentence_spans(text: str) -> list[tuple[int, int, bool]]:
     return spans
 
 
+@lru_cache(maxsize=1024)
 def analyse(text: str, lang: Lang) -> Analysis:
-    """Split `text` into tokens (with lemmas) and sentences."""
+    """Split `text` into tokens (with lemmas) and sentences (the latest few hundred are
+    remembered: the lexicon, the heads' word features and the engine read the same turn)."""
     tokens: list[Token] = []
     sentences: list[Sentence] = []
     clause = 0
