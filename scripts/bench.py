@@ -392,8 +392,11 @@ def measure_coder(quick: bool) -> dict[str, Any]:
     coder_ms, encode_ms = [], []
     for run in range(runs):
         for i, line in enumerate(turns):
-            text = f"{line} ({run}.{i})"  # unseen by the embedding cache
-            previous = f"{turns[i - 1]} ({run}.{i})" if i else None
+            # Trailing spaces make each text unseen by the embedding and analysis caches (a
+            # visible marker such as "(0.3)" would add a sentence to every turn).
+            pad = " " * (1 + run * len(turns) + i)
+            text = f"{line}{pad}"
+            previous = f"{turns[i - 1]}{pad}" if i else None
             if previous:
                 # In a call the respondent's line was embedded when it was said (the topic
                 # match), so coding the next turn finds it cached; here it must be too, or the
