@@ -105,7 +105,7 @@ negatives for these heads (it keeps warm counselling talk from reading as blame)
 ANNOMI_NEGATIVE_WEIGHT = 0.35
 """Weight of those negatives: enough to quiet blame heard in warm talk, little enough that blame
 typed by volunteers is still heard. It was 0.2 on the 8,578-turn corpus of round 14; the corpus
-grew 1.9x in rounds 15-16 (16,378 turns, most new files rich in `confront`) and the heads began
+grew 1.9x in rounds 15-16 (to 16,378 turns, most new files rich in `confront`) and the heads began
 to hear blame in counselling talk (scored as whole sessions, high-quality AnnoMI sessions
 hard-failed on three `confront` turns), so the weight grew about in proportion, to keep the
 balance of round 14. Set by that proportion, not tuned on the held-out transcripts."""
