@@ -498,3 +498,9 @@ def test_imperative_invitations_to_talk_are_open_questions(text: str) -> None:
 def test_interesno_kak_without_mne_asks_but_interesno_chto_remarks() -> None:
     assert code_utterance("Интересно, как вы это видите.", "ru").codes == ("open_question",)
     assert "open_question" not in code_utterance("Интересно, что вы так сказали.", "ru").codes
+
+
+def test_leaving_the_decision_to_the_respondent_in_two_words_is_autonomy() -> None:
+    # "Your choice, of course." once got no code: the cue list knew only "it is your choice".
+    coding = code_utterance("Your choice, of course.", "en", "I don't want to talk about it.")
+    assert coding.codes == ("autonomy",)

@@ -43,21 +43,19 @@ def test_annomi_question_and_reflection_floors() -> None:
 def test_annomi_held_out_half_keeps_up_with_the_tuned_half() -> None:
     # Cues were tuned and the heads trained on even transcripts; the odd ones are held out.
     odd = _eval_module().evaluate_annomi(ANNOMI, "odd")
-    # Rounds 15-16 (+0.04 on the corpus test split) cost the odd half's questions 0.005
-    # (0.880 -> 0.875); the floor follows, one step down.
-    assert odd["question"]["f1"] >= 0.87
+    assert odd["question"]["f1"] >= 0.875
     assert odd["open_closed_accuracy"] >= 0.79
     assert odd["reflection"]["f1"] >= 0.65
 
 
-@pytest.mark.parametrize(("lang", "floor"), [("ru", 0.86), ("en", 0.86)])
+@pytest.mark.parametrize(("lang", "floor"), [("ru", 0.87), ("en", 0.87)])
 def test_corpus_test_split_macro_f1_floor(lang: str, floor: float) -> None:
     # The held-out split of corpus/coder/: never trained or tuned on.
     figures = _eval_module().evaluate_corpus("test")[lang]
     assert figures["macro_f1"] >= floor, figures["codes"]
 
 
-@pytest.mark.parametrize(("lang", "floor"), [("ru", 0.82), ("en", 0.78)])
+@pytest.mark.parametrize(("lang", "floor"), [("ru", 0.83), ("en", 0.80)])
 def test_boundary_sets_macro_f1_floor(lang: str, floor: float) -> None:
     # corpus/boundaries/: turns written on the hardest boundaries, never trained on.
     module = _eval_module()

@@ -23,7 +23,7 @@ from simulator.coding.coder import Coding
 from simulator.coding.encoder import DIM
 from simulator.coding.text import analyse
 
-FEATURES_VERSION = 4
+FEATURES_VERSION = 5
 """Bumped whenever the layout below changes; heads trained on another layout refuse to load."""
 
 SCALARS = (
@@ -115,10 +115,21 @@ def char_tfidf(
     return _tfidf(counts, idf)
 
 
+NEGATIONS = frozenset({"not", "no", "never", "nobody", "nothing", "не", "ни", "нет", "никогда"})
+"""Lemmas that negate the rest of their clause for `word_terms`."""
+
+
 def word_terms(text: str, lang: Lang) -> list[str]:
     """The turn's word lemmas (pymorphy3 for Russian; lower-cased words with contractions
-    expanded for English, see `text.analyse`) and each pair of neighbouring lemmas."""
-    lemmas = [token.lemma for token in analyse(text, lang).tokens]
+    expanded for English, see `text.analyse`) and each pair of neighbouring lemmas. A lemma after
+    a negation in the same clause is marked with "~" ("I'm not blaming you": `~blame`), so
+    the plain word keeps what it means ("I blame you") however often writers negate it."""
+    lemmas: list[str] = []
+    negated_clause = -1
+    for token in analyse(text, lang).tokens:
+        lemmas.append(f"~{token.lemma}" if token.clause == negated_clause else token.lemma)
+        if token.lemma in NEGATIONS:
+            negated_clause = token.clause
     return lemmas + [f"{a} {b}" for a, b in zip(lemmas, lemmas[1:], strict=False)]
 
 
