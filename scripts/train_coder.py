@@ -219,7 +219,7 @@ def build(verbose: bool = True, cv: bool = False) -> Heads | None:
     chars = vectorizer.fit_transform(texts)
     vocabulary = tuple(vectorizer.get_feature_names_out().tolist())
     idf = vectorizer.idf_.astype(np.float32)
-    _same_ngrams(texts[:200], vectorizer, vocabulary, idf)
+    _same_tfidf(texts[:200], vectorizer, char_tfidf, "n-grams")
     terms = [word_terms(text, lang) for lang, text, _ in items]
     word_vectorizer = TfidfVectorizer(
         analyzer=_as_given,
@@ -231,7 +231,7 @@ def build(verbose: bool = True, cv: bool = False) -> Heads | None:
     words = word_vectorizer.fit_transform(terms)
     word_vocabulary = tuple(word_vectorizer.get_feature_names_out().tolist())
     word_idf = word_vectorizer.idf_.astype(np.float32)
-    _same_terms(terms[:200] + terms[-200:], word_vectorizer, word_vocabulary, word_idf)
+    _same_tfidf(terms[:200] + terms[-200:], word_vectorizer, word_tfidf, "word terms")
     sparse = hstack([chars, words * WORD_SCALE]).tocsr()
     x_all = hstack([csr_matrix(dense), sparse]).tocsr()
     n = len(corpus)
@@ -366,39 +366,24 @@ def build(verbose: bool = True, cv: bool = False) -> Heads | None:
     )
 
 
-def _same_ngrams(
-    texts: list[str], vectorizer, vocabulary: tuple[str, ...], idf: np.ndarray
-) -> None:
-    """The runtime n-gram TF-IDF (`features.char_tfidf`) must equal scikit-learn's."""
-    columns = {gram: i for i, gram in enumerate(vocabulary)}
-    reference = vectorizer.transform(texts).toarray()
-    for row, text in zip(reference, texts, strict=True):
+def _same_tfidf(docs: list, vectorizer, runtime, what: str) -> None:
+    """The runtime TF-IDF (`runtime(doc, columns, idf)`, as `features.char_tfidf` and
+    `features.word_tfidf`) must equal scikit-learn's on `docs`."""
+    vocabulary = vectorizer.get_feature_names_out().tolist()
+    columns = {name: i for i, name in enumerate(vocabulary)}
+    idf = vectorizer.idf_.astype(np.float32)
+    reference = vectorizer.transform(docs).toarray()
+    for row, doc in zip(reference, docs, strict=True):
         mine = np.zeros(len(vocabulary))
-        for column, value in char_tfidf(text, columns, idf).items():
+        for column, value in runtime(doc, columns, idf).items():
             mine[column] = value
         if not np.allclose(mine, row, atol=1e-4):
-            raise SystemExit(f"train_coder: runtime n-grams differ from scikit-learn on {text!r}")
+            raise SystemExit(f"train_coder: runtime {what} differ from scikit-learn on {doc!r}")
 
 
 def _as_given(terms: list[str]) -> list[str]:
     """The analyzer of the word TF-IDF: the terms `features.word_terms` made, as they are."""
     return terms
-
-
-def _same_terms(
-    terms: list[list[str]], vectorizer, vocabulary: tuple[str, ...], idf: np.ndarray
-) -> None:
-    """The runtime word TF-IDF (`features.word_tfidf`) must equal scikit-learn's."""
-    columns = {term: i for i, term in enumerate(vocabulary)}
-    reference = vectorizer.transform(terms).toarray()
-    for row, mine_terms in zip(reference, terms, strict=True):
-        mine = np.zeros(len(vocabulary))
-        for column, value in word_tfidf(mine_terms, columns, idf).items():
-            mine[column] = value
-        if not np.allclose(mine, row, atol=1e-4):
-            raise SystemExit(
-                f"train_coder: runtime word terms differ from scikit-learn: {mine_terms}"
-            )
 
 
 def main() -> int:

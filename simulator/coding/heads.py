@@ -13,7 +13,7 @@ import json
 import os
 import zipfile
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -66,32 +66,20 @@ class Heads:
     meta: dict[str, Any]
     """`features_version`, `training_hash` and counts of what was trained on."""
 
-    @property
+    @cached_property
     def columns(self) -> dict[str, int]:
-        """n-gram -> column (built once)."""
-        cached: dict[str, int] | None = self.__dict__.get("_columns")
-        if cached is None:
-            cached = {gram: i for i, gram in enumerate(self.vocabulary)}
-            object.__setattr__(self, "_columns", cached)
-        return cached
+        """n-gram -> column."""
+        return {gram: i for i, gram in enumerate(self.vocabulary)}
 
-    @property
+    @cached_property
     def term_columns(self) -> dict[str, int]:
-        """word term -> column (built once)."""
-        cached: dict[str, int] | None = self.__dict__.get("_term_columns")
-        if cached is None:
-            cached = {term: i for i, term in enumerate(self.word_vocabulary)}
-            object.__setattr__(self, "_term_columns", cached)
-        return cached
+        """word term -> column."""
+        return {term: i for i, term in enumerate(self.word_vocabulary)}
 
-    @property
+    @cached_property
     def _word_columns(self) -> dict[str, list[int]]:
         """Each word's n-gram columns, remembered (see `char_tfidf`)."""
-        cached: dict[str, list[int]] | None = self.__dict__.get("_words")
-        if cached is None:
-            cached = {}
-            object.__setattr__(self, "_words", cached)
-        return cached
+        return {}
 
     def toxicity(self, vectors: np.ndarray) -> np.ndarray:
         """Probability of hostile wording for each embedding row."""
