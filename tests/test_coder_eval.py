@@ -48,7 +48,7 @@ def test_annomi_held_out_half_keeps_up_with_the_tuned_half() -> None:
     assert odd["reflection"]["f1"] >= 0.65
 
 
-@pytest.mark.parametrize(("lang", "floor"), [("ru", 0.87), ("en", 0.87)])
+@pytest.mark.parametrize(("lang", "floor"), [("ru", 0.88), ("en", 0.88)])
 def test_corpus_test_split_macro_f1_floor(lang: str, floor: float) -> None:
     # The held-out split of corpus/coder/: never trained or tuned on.
     figures = _eval_module().evaluate_corpus("test")[lang]
