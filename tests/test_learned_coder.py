@@ -59,6 +59,36 @@ def test_statements_that_blame_or_mock_are_not_reflections(text: str, code: str)
 
 
 @pytest.mark.parametrize(
+    ("text", "previous"),
+    [
+        (
+            "So you keep quiet to keep the peace in the family.",
+            "In the family chat some send pictures with flags, others stay quiet. I stay quiet "
+            "too, you understand, I don't want a row.",
+        ),
+        (
+            "То есть вы молчите, чтобы не ссориться с родными.",
+            "В семейном чате одни шлют картинки с флагами, другие молчат. Я тоже молчу, не хочу "
+            "ругаться.",
+        ),
+    ],
+)
+def test_reflecting_their_silence_is_not_blaming_it(text: str, previous: str) -> None:
+    # Found in a practice call: the coder heard guilt in the reflection, and the respondent
+    # turned hostile at a textbook reflection.
+    found = codes(text, previous)
+    assert "reflection" in found and not {"confront", "guilt"} & found, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["You keep quiet while bombs fall on children.", "Вы молчите, а там бомбят детей."],
+)
+def test_blaming_their_silence_for_deaths_is_guilt(text: str) -> None:
+    assert {"confront", "guilt"} <= codes(text)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Кого-нибудь с вашей улицы мобилизовали?",  # asks about neighbours, not an address
