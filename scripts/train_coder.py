@@ -325,12 +325,14 @@ def build(
                 prob = _sigmoid(x_all[held] @ weights.T + bias)
                 mixed[held] = (1.0 - LEXICON_VOTE) * prob + LEXICON_VOTE * lexicon[held]
             np.savez(CACHE / f"cv_C{c:g}.npz", mixed=mixed, n=n)
-            asked = (mixed[n:, :2] >= THRESHOLD).any(axis=1)
+            questions = [CODES.index(code) for code in ("open_question", "closed_question")]
+            asked = (mixed[n:, questions] >= THRESHOLD).any(axis=1)
             said = mixed[n:, CODES.index("reflection")] >= THRESHOLD
+            gold_asked = y_annomi[:, : ANNOMI_CODES.index("reflection")].any(axis=1)
+            gold_said = y_annomi[:, ANNOMI_CODES.index("reflection")]
             say(
                 f"C={c}: AnnoMI even transcripts, {CV_FOLDS}-fold by transcript: question F1"
-                f" {_f1(asked, y_annomi[:, :2].any(axis=1)):.4f}, reflection F1"
-                f" {_f1(said, y_annomi[:, 2]):.4f}"
+                f" {_f1(asked, gold_asked):.4f}, reflection F1 {_f1(said, gold_said):.4f}"
             )
             scores = []
             for lang in LANGS:
@@ -421,7 +423,7 @@ def _as_given(terms: list[str]) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if the committed file differs")
-    parser.add_argument("--cv", action="store_true", help="report cross-validation, write nothing")
+    parser.add_argument("--cv", action="store_true", help="report cross-validation, write no heads")
     parser.add_argument(
         "--c", type=float, action="append", help="with --cv: try this C (repeatable)"
     )
