@@ -80,6 +80,17 @@ def test_reflecting_their_silence_is_not_blaming_it(text: str, previous: str) ->
     assert "reflection" in found and not {"confront", "guilt"} & found, found
 
 
+def test_recalling_what_they_said_about_the_phone_asks_for_nothing() -> None:
+    # Found in a practice call: «сказали» matched the cue for «скажите ... телефон» (any form of
+    # the verb), and a reflection was flagged `unsafe`, which fails the whole call.
+    found = codes(
+        "Вы сказали, что телефон всегда рядом кладёте. Ждёте звонка?",
+        "Сейчас на кухне сижу, телефон рядом положила. Всегда кладу рядом, вдруг сын позвонит.",
+    )
+    assert "unsafe" not in found and "reflection" in found, found
+    assert "unsafe" in codes("Скажите ваш номер телефона, я перезвоню.")
+
+
 @pytest.mark.parametrize(
     "text",
     ["You keep quiet while bombs fall on children.", "Вы молчите, а там бомбят детей."],
