@@ -62,6 +62,48 @@ def test_statements_that_blame_or_mock_are_not_reflections(text: str, code: str)
     ("text", "previous"),
     [
         (
+            "So you'd happily look away while they bomb kids, as long as your pension comes on "
+            "time.",
+            "I don't care about politics, I just want my pension on time.",
+        ),
+        (
+            "So basically you're fine with it because it's not your son. Nice.",
+            "My son is too young, thank God, they won't take him.",
+        ),
+        (
+            "Понятно, то есть вы верите всему, что скажет телевизор. Удобно.",
+            "По телевизору всё объясняют, я им верю.",
+        ),
+    ],
+)
+def test_a_restatement_that_mocks_is_confrontation_not_reflection(text: str, previous: str) -> None:
+    # Each was coded both `confront` and `reflection`: the coach praised the listening in a jab.
+    found = codes(text, previous)
+    assert "confront" in found and "reflection" not in found, found
+
+
+@pytest.mark.parametrize(
+    ("text", "previous"),
+    [
+        (
+            "So you trust what they explain on TV, it gives you some calm.",
+            "On TV they explain everything, I trust them.",
+        ),
+        (
+            "То есть телевизору вы доверяете, он вам всё объясняет.",
+            "По телевизору всё объясняют, я им верю.",
+        ),
+    ],
+)
+def test_the_same_restatement_without_the_jab_is_a_reflection(text: str, previous: str) -> None:
+    found = codes(text, previous)
+    assert "reflection" in found and "confront" not in found, found
+
+
+@pytest.mark.parametrize(
+    ("text", "previous"),
+    [
+        (
             "So you keep quiet to keep the peace in the family.",
             "In the family chat some send pictures with flags, others stay quiet. I stay quiet "
             "too, you understand, I don't want a row.",

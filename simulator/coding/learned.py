@@ -120,6 +120,10 @@ class LearnedCoder:
                 # Blame is a kind of confrontation (SPEC): "guilt" the heads alone hear without
                 # it is a misfire ("That is your choice." read as guilt).
                 picked.remove("guilt")
+            if "confront" in picked and "reflection" in picked:
+                # A restatement that attacks is a confrontation, never a reflection (the
+                # corpus labelling rules; 2 of 3,403 confronting turns in train+dev are both).
+                picked.remove("reflection")
             chosen.append(picked if text.strip() else [])
         best = self._best_sentences(scored, found, chosen)
         codings = []
