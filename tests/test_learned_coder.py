@@ -74,10 +74,19 @@ def test_statements_that_blame_or_mock_are_not_reflections(text: str, code: str)
             "Понятно, то есть вы верите всему, что скажет телевизор. Удобно.",
             "По телевизору всё объясняют, я им верю.",
         ),
+        (
+            "Значит, пока не ваш сын, вас всё устраивает. Ясно.",
+            "Мой сын ещё маленький, слава богу, его не заберут.",
+        ),
+        (
+            "So as long as it's not your son, you're fine with all of it. Got it.",
+            "My son is too young, thank God, they won't take him.",
+        ),
     ],
 )
 def test_a_restatement_that_mocks_is_confrontation_not_reflection(text: str, previous: str) -> None:
-    # Each was coded both `confront` and `reflection`: the coach praised the listening in a jab.
+    # The first three were coded `confront` and `reflection`, the last two `reflection` alone:
+    # the coach praised the listening in a jab.
     found = codes(text, previous)
     assert "confront" in found and "reflection" not in found, found
 
