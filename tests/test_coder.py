@@ -504,3 +504,26 @@ def test_leaving_the_decision_to_the_respondent_in_two_words_is_autonomy() -> No
     # "Your choice, of course." once got no code: the cue list knew only "it is your choice".
     coding = code_utterance("Your choice, of course.", "en", "I don't want to talk about it.")
     assert coding.codes == ("autonomy",)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "Вы, я так понимаю, в стороне от всего этого держитесь."),
+        ("ru", "Как я понимаю, вы просто устали от новостей."),
+        ("ru", "Вы — как я поняла — против, но молчите."),
+        ("en", "I take it you keep out of all this."),
+    ],
+)
+def test_checking_an_understanding_is_a_reflection_cue_not_empathy(lang: str, text: str) -> None:
+    # «я так понимаю» ("as I take it") was read as the empathy cue «понимаю».
+    found = cue_coder(lang).code(text)
+    assert "reflection" in found.codes and "empathy" not in found.codes, found.codes
+
+
+@pytest.mark.parametrize(
+    "text", ["Я вас так понимаю, у меня тоже сын.", "Как я вас понимаю! Это очень тяжело."]
+)
+def test_understanding_them_is_still_empathy(text: str) -> None:
+    found = cue_coder("ru").code(text)
+    assert "empathy" in found.codes and "reflection" not in found.codes, found.codes
