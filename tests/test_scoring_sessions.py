@@ -61,7 +61,7 @@ def test_sessions_are_rebuilt_whole() -> None:
 @needs_annomi
 def test_overall_separates_good_sessions_from_poor_ones() -> None:
     figures = _figures()
-    # Measured 0.817 / 0.945 / 0.726 with the learned coder as committed (round 17: 0.795 /
+    # Measured 0.809 / 0.943 / 0.722 with the learned coder as committed (round 17: 0.795 /
     # 0.938 / 0.693; 0.804 / 0.945 / 0.706
     # after rounds 15-16, 0.876 / - / 0.842 in round 14, 0.854 / 0.925 / 0.807 in round 12,
     # 0.862 / 0.903 / 0.827 with the lexicon coder): the coder moves these more than the rubric
