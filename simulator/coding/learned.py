@@ -47,9 +47,9 @@ REFLECTION_OVER_CONFRONT = 0.2
 beats `confront`'s by more than this, else `confront` (a jab dressed as a restatement is the
 mistake callsim trains out). Out of fold on train+dev (five folds by file), reflection F1 ru / en
 0.784 / 0.784 with both kept, 0.788 / 0.794 always keeping `confront`, 0.795 / 0.796 with this
-margin (`confront` 0.860 / 0.852 -> 0.863 / 0.851); margin 0: 0.792 / 0.791, 0.1: 0.793 / 0.795. «То есть
-телевизору вы доверяете, он вам всё объясняет.» (reflection 1.0, confront 0.52) stays a
-reflection."""
+margin (`confront` 0.860 / 0.852 -> 0.863 / 0.851); margin 0: 0.792 / 0.791, margin 0.1: 0.793 /
+0.795. «То есть телевизору вы доверяете, он вам всё объясняет.» (reflection 1.0, confront 0.52)
+stays a reflection."""
 _REFLECTION = CODES.index("reflection")
 _CONFRONT = CODES.index("confront")
 
