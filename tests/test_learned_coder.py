@@ -58,55 +58,59 @@ def test_statements_that_blame_or_mock_are_not_reflections(text: str, code: str)
     assert code in found and "reflection" not in found
 
 
+JAB = ("confront", "reflection")
+PLAIN = ("reflection", "confront")
+
+
 @pytest.mark.parametrize(
-    ("text", "previous"),
+    ("text", "previous", "given", "not_given"),
     [
         (
             "So you'd happily look away while they bomb kids, as long as your pension comes on "
             "time.",
             "I don't care about politics, I just want my pension on time.",
+            *JAB,
         ),
         (
             "So basically you're fine with it because it's not your son. Nice.",
             "My son is too young, thank God, they won't take him.",
+            *JAB,
         ),
         (
             "Понятно, то есть вы верите всему, что скажет телевизор. Удобно.",
             "По телевизору всё объясняют, я им верю.",
+            *JAB,
         ),
         (
             "Значит, пока не ваш сын, вас всё устраивает. Ясно.",
             "Мой сын ещё маленький, слава богу, его не заберут.",
+            *JAB,
         ),
         (
             "So as long as it's not your son, you're fine with all of it. Got it.",
             "My son is too young, thank God, they won't take him.",
+            *JAB,
         ),
-    ],
-)
-def test_a_restatement_that_mocks_is_confrontation_not_reflection(text: str, previous: str) -> None:
-    # The first three were coded `confront` and `reflection`, the last two `reflection` alone:
-    # the coach praised the listening in a jab.
-    found = codes(text, previous)
-    assert "confront" in found and "reflection" not in found, found
-
-
-@pytest.mark.parametrize(
-    ("text", "previous"),
-    [
         (
             "So you trust what they explain on TV, it gives you some calm.",
             "On TV they explain everything, I trust them.",
+            *PLAIN,
         ),
         (
             "То есть телевизору вы доверяете, он вам всё объясняет.",
             "По телевизору всё объясняют, я им верю.",
+            *PLAIN,
         ),
     ],
 )
-def test_the_same_restatement_without_the_jab_is_a_reflection(text: str, previous: str) -> None:
+def test_a_restatement_that_mocks_is_confrontation_and_a_plain_one_a_reflection(
+    text: str, previous: str, given: str, not_given: str
+) -> None:
+    # The first three jabs were coded `confront` and `reflection`, the next two `reflection`
+    # alone: the coach praised the listening in a jab. The plain restatements of the same lines
+    # must stay reflections.
     found = codes(text, previous)
-    assert "reflection" in found and "confront" not in found, found
+    assert given in found and not_given not in found, found
 
 
 @pytest.mark.parametrize(

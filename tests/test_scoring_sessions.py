@@ -61,15 +61,14 @@ def test_sessions_are_rebuilt_whole() -> None:
 @needs_annomi
 def test_overall_separates_good_sessions_from_poor_ones() -> None:
     figures = _figures()
-    # Measured 0.809 / 0.943 / 0.722 with the learned coder as committed (round 17: 0.795 /
-    # 0.938 / 0.693; 0.804 / 0.945 / 0.706
-    # after rounds 15-16, 0.876 / - / 0.842 in round 14, 0.854 / 0.925 / 0.807 in round 12,
-    # 0.862 / 0.903 / 0.827 with the lexicon coder): the coder moves these more than the rubric
-    # does. Rounds 15-16 doubled the corpus (+0.04 macro-F1 on its test split) and the heads now
-    # hear a few `confront` and `unsafe` turns in long counselling sessions, where three
-    # `confront` turns fail a session: a known cost (README, "Session scores"); the floors
-    # follow, one step down. Round 17 swung the figures by +-0.04 between retrainings, so the
-    # odd half sits just over its floor.
+    # Measured 0.809 / 0.943 / 0.722 with the learned coder as committed (round 17: 0.795 / 0.938 /
+    # 0.693; 0.804 / 0.945 / 0.706 after rounds 15-16, 0.876 / - / 0.842 in round 14, 0.854 / 0.925
+    # / 0.807 in round 12, 0.862 / 0.903 / 0.827 with the lexicon coder): the coder moves these more
+    # than the rubric does. Rounds 15-16 doubled the corpus (+0.04 macro-F1 on its test split) and
+    # the heads now hear a few `confront` and `unsafe` turns in long counselling sessions, where
+    # three `confront` turns fail a session: a known cost (README, "Session scores"); the floors
+    # follow, one step down. Round 17 swung the figures by +-0.04 between retrainings, so the odd
+    # half sits just over its floor.
     assert figures["all"]["overall_auc"] >= 0.79, figures["all"]
     assert figures["even"]["overall_auc"] >= 0.90, figures["even"]
     # The odd transcripts were never looked at while choosing the rubric's points.
