@@ -11,7 +11,6 @@ lemmas and lemma pairs (TF-IDF), which learn whole words and two-word turns of p
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -101,9 +100,9 @@ def char_tfidf(
     vocabulary: dict[str, int],
     idf: np.ndarray,
     cache: dict[str, list[int]] | None = None,
-) -> dict[int, float]:
-    """Sparse TF-IDF of `text`'s character n-grams (sublinear tf, L2-normalised): column ->
-    value. `cache` remembers each word's columns (words repeat: coding a file is much faster)."""
+) -> SparseRow:
+    """Sparse TF-IDF of `text`'s character n-grams (sublinear tf, L2-normalised): columns and
+    values. `cache` remembers each word's columns (words repeat: coding a file is much faster)."""
     counts: Counter[int] = Counter()
     for word in _words(text):
         columns = cache.get(word) if cache is not None else None
@@ -113,6 +112,10 @@ def char_tfidf(
                 cache[word] = columns
         counts.update(columns)
     return _tfidf(counts, idf)
+
+
+SparseRow = tuple[np.ndarray, np.ndarray]
+"""One row of a sparse matrix: its columns (int64) and their values (float32)."""
 
 
 NEGATIONS = frozenset({"not", "no", "never", "nobody", "nothing", "не", "ни", "нет", "никогда"})
@@ -136,16 +139,18 @@ def word_terms(text: str, lang: Lang) -> list[str]:
     return lemmas + [f"{a} {b}" for a, b in zip(lemmas, lemmas[1:], strict=False)]
 
 
-def word_tfidf(terms: list[str], vocabulary: dict[str, int], idf: np.ndarray) -> dict[int, float]:
-    """Sparse TF-IDF of `word_terms` (sublinear tf, L2-normalised): column -> value."""
+def word_tfidf(terms: list[str], vocabulary: dict[str, int], idf: np.ndarray) -> SparseRow:
+    """Sparse TF-IDF of `word_terms` (sublinear tf, L2-normalised): columns and values."""
     return _tfidf(Counter(vocabulary[t] for t in terms if t in vocabulary), idf)
 
 
-def _tfidf(counts: Counter[int], idf: np.ndarray) -> dict[int, float]:
+def _tfidf(counts: Counter[int], idf: np.ndarray) -> SparseRow:
     """scikit-learn's TF-IDF with `sublinear_tf=True` and L2 norm, for one row of counts."""
-    values = {k: (1.0 + math.log(n)) * float(idf[k]) for k, n in counts.items()}
-    norm = math.sqrt(sum(v * v for v in values.values()))
-    return {k: v / norm for k, v in values.items()} if norm else {}
+    columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+    values = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))
+    values *= idf[columns]
+    norm = float(np.sqrt(values @ values)) if len(values) else 0.0
+    return (columns, values / norm) if norm else (columns[:0], values[:0])
 
 
 def dense_features(

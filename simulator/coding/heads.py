@@ -24,6 +24,7 @@ from simulator.coding.encoder import DIM
 from simulator.coding.features import (
     DENSE_WIDTH,
     FEATURES_VERSION,
+    SparseRow,
     char_tfidf,
     word_terms,
     word_tfidf,
@@ -89,14 +90,10 @@ class Heads:
         """(n, codes) probability of each code for each dense feature row and its text."""
         logits = rows @ self.weights.T + self.bias
         columns, terms = self.columns, self.term_columns
-        for i, text in enumerate(texts):
-            chars = char_tfidf(text, columns, self.idf, self._word_columns)
-            words = word_tfidf(word_terms(text, lang), terms, self.word_idf)
-            for weights, sparse in ((self.char_weights, chars), (self.word_weights, words)):
-                if sparse:
-                    index = np.fromiter(sparse.keys(), dtype=np.int64)
-                    values = np.fromiter(sparse.values(), dtype=np.float32)
-                    logits[i] += weights[:, index] @ values
+        chars = [char_tfidf(text, columns, self.idf, self._word_columns) for text in texts]
+        words = [word_tfidf(word_terms(text, lang), terms, self.word_idf) for text in texts]
+        for weights, sparse in ((self.char_weights, chars), (self.word_weights, words)):
+            logits += _sparse_logits(sparse, weights)
         return _sigmoid(logits)
 
     def threshold(self, lang: Lang) -> np.ndarray:
@@ -127,6 +124,17 @@ class Heads:
                 with archive.open(info, "w") as handle:
                     np.lib.format.write_array(handle, array, allow_pickle=False)
         partial.replace(path)  # readers never see a half-written file
+
+
+def _sparse_logits(rows: list[SparseRow], weights: np.ndarray) -> np.ndarray:
+    """(n, codes) `weights` applied to sparse rows, all rows at once."""
+    columns = np.concatenate([c for c, _ in rows])
+    values = np.concatenate([v for _, v in rows])
+    owner = np.repeat(np.arange(len(rows)), [len(c) for c, _ in rows])
+    contributions = weights[:, columns] * values
+    return np.stack(
+        [np.bincount(owner, weights=c, minlength=len(rows)) for c in contributions], axis=1
+    )
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
