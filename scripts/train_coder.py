@@ -92,8 +92,16 @@ round 17, when the corpus had grown enough for their heads to do without: penali
 as the rest, reflection F1 0.766 -> 0.776 (ru), 0.774 -> 0.782 (en), 0.665 -> 0.671 (AnnoMI
 even transcripts), autonomy 0.910 -> 0.911 (ru), 0.899 -> 0.910 (en)."""
 THRESHOLD = 0.5
-"""Decision threshold of every head (balanced class weights put the boundary there; thresholds
+"""Decision threshold of most heads (balanced class weights put the boundary there; thresholds
 tuned per code on the small dev split overfitted it)."""
+LOWER_THRESHOLD = {"confront": 0.45, "guilt": 0.45, "lecture": 0.45}
+"""The codes callsim trains out are given from a slightly lower probability: at 0.5 these heads
+lean to precision (out of fold on train+dev, five folds by file, `confront` precision 0.90 /
+0.90 against recall 0.83 / 0.80, ru / en), and a missed jab is the costlier mistake (it is
+praised, or passes unremarked). Chosen out of fold, as whole decisions with the other rules:
+`confront` F1 0.862 / 0.846 -> 0.865 / 0.851, `guilt` 0.890 / 0.873 -> 0.894 / 0.882, `lecture`
+0.859 / 0.871 -> 0.858 / 0.874 (at 0.4: `confront` 0.862 / 0.854, `lecture` 0.852 / 0.871); on
+a second assignment of files to folds `confront` 0.862 / 0.848 -> 0.867 / 0.847."""
 CHAR_NGRAMS = 20_000
 """Most frequent character n-grams kept."""
 WORD_TERMS = 20_000
@@ -268,6 +276,7 @@ def build(
     )
 
     width = dense.shape[1]
+    cut = np.asarray([LOWER_THRESHOLD.get(code, THRESHOLD) for code in CODES])
 
     def fit(
         rows: np.ndarray, c: float, annomi_rows: np.ndarray | None = None
@@ -326,8 +335,8 @@ def build(
                 mixed[held] = (1.0 - LEXICON_VOTE) * prob + LEXICON_VOTE * lexicon[held]
             np.savez(CACHE / f"cv_C{c:g}.npz", mixed=mixed, n=n)
             questions = [CODES.index(code) for code in ("open_question", "closed_question")]
-            asked = (mixed[n:, questions] >= THRESHOLD).any(axis=1)
-            said = mixed[n:, CODES.index("reflection")] >= THRESHOLD
+            asked = (mixed[n:, questions] >= cut[questions]).any(axis=1)
+            said = mixed[n:, CODES.index("reflection")] >= cut[CODES.index("reflection")]
             gold_asked = y_annomi[:, : ANNOMI_CODES.index("reflection")].any(axis=1)
             gold_said = y_annomi[:, ANNOMI_CODES.index("reflection")]
             say(
@@ -338,8 +347,7 @@ def build(
             for lang in LANGS:
                 mine = lang_of == lang
                 f1s = [
-                    _f1(mixed[:n][mine, k] >= THRESHOLD, y_corpus[mine, k])
-                    for k in range(len(CODES))
+                    _f1(mixed[:n][mine, k] >= cut[k], y_corpus[mine, k]) for k in range(len(CODES))
                 ]
                 reflection = f1s[CODES.index("reflection")]
                 scores.append(f"{lang} {np.mean(f1s):.4f} (reflection {reflection:.4f})")
@@ -352,7 +360,7 @@ def build(
         prob = _sigmoid(x_all[:n] @ weights.T + bias)
         f1s = [
             _f1(
-                prob[is_dev & (lang_of == lang), k] >= THRESHOLD,
+                prob[is_dev & (lang_of == lang), k] >= cut[k],
                 y_corpus[is_dev & (lang_of == lang), k],
             )
             for lang in LANGS
@@ -393,7 +401,7 @@ def build(
         word_vocabulary=word_vocabulary,
         word_idf=word_idf,
         bias=bias,
-        thresholds=np.full((len(LANGS), len(CODES)), THRESHOLD, dtype=np.float32),
+        thresholds=np.tile(cut, (len(LANGS), 1)).astype(np.float32),
         toxicity_weights=tox_w,
         toxicity_bias=tox_b,
         meta=meta,
