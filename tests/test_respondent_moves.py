@@ -376,6 +376,41 @@ def test_asking_leave_to_talk_gets_go_ahead_not_praise_for_asking(
 
 
 @pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "Можно я расскажу, почему меня это так волнует? У меня родственники в Харькове."),
+        ("ru", "Вы не против, если я тоже поделюсь? Мой отец служил в Чечне."),
+        ("en", "Can I tell you why this matters to me? My cousins live in Kharkiv."),
+        ("en", "Would you mind if I shared something about my own family?"),
+    ],
+)
+@pytest.mark.parametrize("persona", [FIRM, PATRIOT])
+def test_asking_leave_to_tell_something_gets_go_on(lang: str, text: str, persona: object) -> None:
+    # «Можно я расскажу…? У меня родственники в Харькове.» was answered from the lore the
+    # other words are near: «Нет. Только бабка с украинской фамилией была.»
+    from simulator.engine.move import asks_leave_to_tell
+
+    assert asks_leave_to_tell(text, lang)
+    for mood, state in (("guarded", GUARDED), ("open", OPEN)):
+        codes = ("closed_question", "personal_story", "autonomy")
+        move = _move(persona, lang, text, codes, mood, state)
+        assert move.kind == "permission", (mood, move)
+        assert not re.search(r"^(нет|no)\b", move.line, re.I), move.line
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "Можно я вам объясню, что происходит на самом деле? Почитайте независимые СМИ."),
+        ("en", "Can I tell you what's really going on? You should read independent media."),
+    ],
+)
+def test_leave_to_tell_that_lectures_is_answered_on_the_lecture(lang: str, text: str) -> None:
+    move = _move(FIRM, lang, text, ("closed_question", "lecture", "autonomy"), "guarded", GUARDED)
+    assert move.kind != "permission", move
+
+
+@pytest.mark.parametrize(
     ("lang", "text", "expected"),
     [
         ("ru", "Можно спросить про вашего сына?", "son"),

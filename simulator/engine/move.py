@@ -11,7 +11,8 @@ Order of preference:
 1. `unsafe` in the turn: suspicion (the persona's reaction to `unsafe`).
 2. a blaming or shaming turn (even as a question): their reaction to it.
 2a. a question asking leave to talk or ask ("May I ask you a few questions?"), naming no topic
-   of theirs: go ahead, as the mood allows (`permission.yaml`); an apology that asks nothing
+   of theirs: go ahead, as the mood allows (`permission.yaml`); leave to tell something of the
+   caller's own, in a turn that lectures no one: go on (`tell.yaml`); an apology that asks nothing
    and lectures no one: accepted (`apology.yaml`).
 3. a question about one of their stances: the stance's answer in the current mood.
 4. trust high enough and a personal fact not yet told: they open up with it (when the line
@@ -235,8 +236,8 @@ def _courtesy_data(name: str) -> dict[str, Any]:
 @cache
 def _courtesy(name: str) -> tuple[dict[str, re.Pattern[str]], dict[str, Any]]:
     """The patterns per language and the lines per language and mood of `name`.yaml
-    (`permission`, `apology`, `invite`; `acknowledge`, `backchannel` and `story` have lines
-    only)."""
+    (`permission`, `tell`, `apology`, `invite`; `acknowledge`, `backchannel` and `story` have
+    lines only)."""
     data = _courtesy_data(name)
     return _compiled(data.get("patterns", {})), data["lines"]
 
@@ -246,6 +247,13 @@ def asks_permission(text: str, lang: Lang) -> bool:
     questions?", «У вас найдётся пара минут?»), rather than asking something itself."""
     asked = question_sentence(text) or sentences(text)[-1] if text.strip() else ""
     return bool(_courtesy("permission")[0][lang].search(asked.strip()))
+
+
+def asks_leave_to_tell(text: str, lang: Lang) -> bool:
+    """Whether the line's (last) question asks leave to tell something of the caller's own
+    («Можно я расскажу, почему меня это волнует?», "Can I tell you why this matters to me?")."""
+    asked = question_sentence(text) or sentences(text)[-1] if text.strip() else ""
+    return bool(_courtesy("tell")[0][lang].search(asked.strip()))
 
 
 def checks_reflection(text: str, lang: Lang, reflection: bool) -> bool:
@@ -443,6 +451,11 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
         if any(line in said for line in _permission_lines(persona, lang) for said in memory.said):
             own = []
         lines = own or _courtesy("permission")[1][lang][mood]
+        return Move("permission", "permission", _pick(lines, memory, rng))
+    # "Can I tell you why this matters to me?" is answered "go on" (not from the lore its
+    # other words are near), unless the turn lectures: then the lecture is what they hear.
+    if line and "lecture" not in codes and asks_leave_to_tell(line, lang):
+        lines = _courtesy("tell")[1][lang][mood]
         return Move("permission", "permission", _pick(lines, memory, rng))
     # "Sorry, that came out wrong" is accepted, not met with "Who are you?" or a story; an
     # apology that lectures or asks something is answered on that, and so is one that blames
