@@ -650,6 +650,18 @@ def test_a_person_named_for_the_first_time_is_introduced_once() -> None:
     assert introduce(persona, "ru", "Серёжу жалко.", [first]) == "Серёжу жалко."
     assert introduce(persona, "ru", "Сын мой, Серёжа, звонит.", []) == "Сын мой, Серёжа, звонит."
     assert introduce(persona, "en", "Seryozha rings on Sundays.", []).endswith("my son.")
+    # Nor when the caller just asked about him: "My Seryozha…" answers "your son".
+    asked = "Does your son tell you much about how he is?"
+    assert introduce(persona, "en", "Seryozha rings on Sundays.", [], asked) == (
+        "Seryozha rings on Sundays."
+    )
+    asked = "А сын вам звонит?"
+    assert introduce(persona, "ru", "Серёжа звонит по воскресеньям.", [], asked) == (
+        "Серёжа звонит по воскресеньям."
+    )
+    assert introduce(persona, "ru", "Серёжа звонит по воскресеньям.", [], "Как погода?") != (
+        "Серёжа звонит по воскресеньям."
+    )
 
 
 def test_an_introduction_does_not_say_again_that_he_was_killed() -> None:

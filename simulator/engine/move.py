@@ -351,11 +351,11 @@ def choose_move(
     volunteer said (it tells a question asking an opinion from one about their life)."""
     situation = _Situation(persona, lang, tuple(codes), matches, mood, state, memory, rng)
     move = _first_move(situation, goodbye, line)
-    said = introduce(persona, lang, move.line, memory.said)
+    said = introduce(persona, lang, move.line, memory.said, line)
     follow = follow_on(situation, move) if move.kind == "react" and not move.follow else None
     if follow is None:
         return Move(move.kind, move.source, said, move.follow)
-    then = introduce(persona, lang, follow.line, [*memory.said, said])
+    then = introduce(persona, lang, follow.line, [*memory.said, said], line)
     return Move(move.kind, move.source, f"{said} {then}", follow.source)
 
 

@@ -16,19 +16,24 @@ from simulator.engine.lore import has_key, words_of
 from simulator.persona import Persona
 
 
-def introduce(persona: Persona, lang: Lang, line: str, said: list[str]) -> str:
+def introduce(persona: Persona, lang: Lang, line: str, said: list[str], asked: str = "") -> str:
     """`line` with the introduction of the first person it names for the first time in the
-    call (`said`: the respondent's earlier replies), added after the line; one at most."""
+    call (`said`: the respondent's earlier replies), added after the line; one at most. Not
+    when the caller's line it answers (`asked`) named that person or who they are ("Does your
+    son tell you much?" -> "My Dima's a good boy…": Dima is plainly the son)."""
     people = persona.lore.people
     if not people:
         return line
     words = words_of(line, lang)
+    theirs = words_of(asked, lang) if asked else []
     earlier = [words_of(text, lang) for text in said]
     intros = [
         person.intro.get(lang)
         for person in people
         if has_key(person.names, lang, words)
         and not has_key(person.known_by, lang, words)
+        and not has_key(person.known_by, lang, theirs)
+        and not has_key(person.names, lang, theirs)
         and not any(has_key(person.names, lang, before) for before in earlier)
     ]
     if not intros:
