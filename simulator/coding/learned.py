@@ -195,11 +195,13 @@ class LearnedCoder:
         # Each sentence of a turn of several, scored alone (for `SENTENCE_REFLECTION` and
         # evidence), in the same call as the turns.
         sentence_rows: dict[int, slice] = {}
+        owner: list[int] = []
         for i in range(len(texts)):
             if len(split[i]) < 2:
                 continue
             a, b = parts_of[i]
-            sentence_rows[i] = slice(len(rows), len(rows) + b - a)
+            sentence_rows[i] = slice(len(owner), len(owner) + b - a)
+            owner += [i] * (b - a)
             for j, sentence in enumerate(split[i]):
                 vector = vectors[a + j]
                 rows.append(
@@ -216,18 +218,10 @@ class LearnedCoder:
                 texts_scored.append(sentence)
         learned = self.heads.probabilities(np.stack(rows), texts_scored, self.lang)
         decided = np.asarray([[code in f.codes for code in CODES] for f in found], dtype=float)
-        owner = np.zeros(len(rows) - len(texts), dtype=np.int64)
-        for i, where in sentence_rows.items():
-            owner[where.start - len(texts) : where.stop - len(texts)] = i
-        mixed = (1.0 - LEXICON_VOTE) * learned + LEXICON_VOTE * np.concatenate(
-            [decided, decided[owner]]
-        )
-        return _Scored(
-            mixed[: len(texts)],
-            split,
-            mixed[len(texts) :],
-            {i: slice(w.start - len(texts), w.stop - len(texts)) for i, w in sentence_rows.items()},
-        )
+        decided = np.concatenate([decided, decided[np.asarray(owner, dtype=np.int64)]])
+        mixed = (1.0 - LEXICON_VOTE) * learned + LEXICON_VOTE * decided
+        turns = len(texts)
+        return _Scored(mixed[:turns], split, mixed[turns:], sentence_rows)
 
     def _best_sentences(
         self, scored: _Scored, found: list[Coding], chosen: list[list[Code]]

@@ -245,15 +245,20 @@ def _courtesy(name: str) -> tuple[dict[str, re.Pattern[str]], dict[str, Any]]:
 def asks_permission(text: str, lang: Lang) -> bool:
     """Whether the line's (last) question asks leave to talk or to ask ("May I ask you a few
     questions?", «У вас найдётся пара минут?»), rather than asking something itself."""
-    asked = question_sentence(text) or sentences(text)[-1] if text.strip() else ""
-    return bool(_courtesy("permission")[0][lang].search(asked.strip()))
+    return _last_question_matches("permission", text, lang)
 
 
 def asks_leave_to_tell(text: str, lang: Lang) -> bool:
     """Whether the line's (last) question asks leave to tell something of the caller's own
     («Можно я расскажу, почему меня это волнует?», "Can I tell you why this matters to me?")."""
+    return _last_question_matches("tell", text, lang)
+
+
+def _last_question_matches(name: str, text: str, lang: Lang) -> bool:
+    """Whether the line's last question (its last sentence when it asks none) matches the
+    patterns of `name`.yaml."""
     asked = question_sentence(text) or sentences(text)[-1] if text.strip() else ""
-    return bool(_courtesy("tell")[0][lang].search(asked.strip()))
+    return bool(_courtesy(name)[0][lang].search(asked.strip()))
 
 
 def checks_reflection(text: str, lang: Lang, reflection: bool) -> bool:
