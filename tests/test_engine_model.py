@@ -63,3 +63,27 @@ def test_a_real_call_makes_small_talk_and_hits_back_with_a_second_line(tmp_path:
     stored = Store(tmp_path / "history.sqlite3").load(call.record.id)
     said = [t.move for t in stored.turns if t.speaker == "respondent"]
     assert said[-2:] == [weather.move, pushed.move]
+
+
+def test_leave_to_tell_gets_go_on_in_a_real_call(tmp_path: Path) -> None:
+    # «Можно я расскажу…? У меня родственники в Харькове.» was answered from lore near its other
+    # words: «Нет. Только бабка с украинской фамилией была.»
+    from simulator.config import bundled_personas_dir
+    from simulator.engine.events import ReplyDone
+    from simulator.engine.move import _courtesy
+    from simulator.persona_loader import load_persona
+    from simulator.store import Store
+
+    firm = load_persona(bundled_personas_dir() / "firm-supporter.yaml")
+    store = Store(tmp_path / "history.sqlite3")
+    call = Call(firm, "ru", EmbeddedBackend(), store=store, seed=2)
+    call.pick_up()
+    call.say("Добрый вечер! Меня зовут Ирина, я звоню из Германии. Удобно вам говорить?")
+    list(call.reply())
+    call.say("Можно я расскажу, почему меня это так волнует? У меня родственники в Харькове.")
+    turn = [e for e in call.reply() if isinstance(e, ReplyDone)][0].turn
+    go_on = [line for lines in _courtesy("tell")[1]["ru"].values() for line in lines]
+    assert turn.move == "permission", turn
+    assert any(turn.text.startswith(line) for line in go_on), turn.text
+    stored = Store(tmp_path / "history.sqlite3").load(call.record.id)
+    assert stored.turns[-1].text == turn.text
