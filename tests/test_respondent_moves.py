@@ -433,6 +433,8 @@ def test_leave_to_ask_about_something_is_answered_on_it(
         ("en", "Sorry. That came out wrong.", ()),
         # An apology the coder heard as blame is still an apology.
         ("en", "I'm sorry, I didn't mean to lecture you.", ("empathy", "confront")),
+        ("ru", "Виновата, погорячилась.", ()),
+        ("ru", "Я тут сама виновата, простите.", ()),
     ],
 )
 def test_an_apology_is_accepted_not_met_with_who_are_you(lang: str, text: str, codes) -> None:  # type: ignore[no-untyped-def]
@@ -446,6 +448,14 @@ def test_an_apology_is_accepted_not_met_with_who_are_you(lang: str, text: str, c
     [
         ("en", "Sorry, but you are all brainwashed.", ("confront",), "reaction:confront"),
         ("ru", "Простите, но вы все там зомбированы.", ("confront",), "reaction:confront"),
+        # «виновата» about someone else is no apology: a practice call answered this jab
+        # «Ладно, бывает.», as if the caller had said sorry.
+        (
+            "ru",
+            "Ну конечно, Америка во всём виновата, а вы белые и пушистые.",
+            ("confront",),
+            "reaction:confront",
+        ),
         ("en", "I'm so sorry about your son.", ("empathy",), "topic:son"),
     ],
 )
