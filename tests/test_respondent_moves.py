@@ -13,6 +13,7 @@ from simulator.engine import reply_check
 from simulator.engine.call import Call
 from simulator.engine.lore import lore_index
 from simulator.engine.move import MoveMemory, choose_move, goodbye_kind, is_goodbye
+from simulator.engine.smalltalk import with_small_talk
 from simulator.llm.fake import FakeBackend
 from simulator.persona_loader import load_persona
 from simulator.session import RespondentState
@@ -1013,3 +1014,47 @@ def test_an_open_question_is_not_answered_with_a_bare_yes_first() -> None:
             ("open_question",), "neutral", OPEN, seed=seed)  # fmt: skip
         assert asked.source == "stance:support_operation" and not asked.line.startswith("Да")
         assert any(asked.line in line for line in stance.answers.neutral.ru)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Whatever helps you sleep at night."),
+        ("ru", "Ну спите спокойно тогда, раз вам так удобнее."),
+    ],
+)
+def test_a_jab_that_names_small_talk_is_not_answered_as_small_talk(lang: str, text: str) -> None:
+    # A practice call answered "Whatever helps you sleep at night." with "Don't tell me what to
+    # think. Are you my doctor or something, asking about my health?": the word "sleep" picked
+    # the shared small talk about health after the reaction to the jab.
+    persona = with_small_talk(FIRM)
+    named = [m.id for m in lore_index(persona, lang).matches(text)]
+    assert "health" in named, "the line should name the small talk it is tested on"
+    for seed in range(12):
+        move = _move(persona, lang, text, ("confront",), "guarded", GUARDED, seed=seed)
+        assert move.kind == "react" and move.source == "reaction:confront", move
+        assert "smalltalk" not in (move.follow or ""), move
+
+
+def test_a_reaction_and_its_follow_on_do_not_open_with_the_same_word() -> None:
+    # "Oh sure. You know it all better. Oh sure, they were just passing by." read as a stammer.
+    text = "Right, and I suppose NATO forced you to invade too."
+    for seed in range(30):
+        move = _move(FIRM, "en", text, ("confront",), "guarded", GUARDED, seed=seed)
+        first_words = [re.findall(r"\w+", part.lower())[0] for part in _parts(move.line)]
+        assert len(first_words) < 2 or first_words[0] != first_words[-1], move.line
+
+
+def _parts(line: str) -> list[str]:
+    """The reaction and what follows it: the authored lines are joined with one space, and
+    each reaction line of the firm supporter ends a sentence."""
+    reactions = _mood_lines_of(FIRM, "confront", "guarded", "en")
+    for reaction in reactions:
+        if line.startswith(reaction):
+            rest = line[len(reaction) :].strip()
+            return [reaction, rest] if rest else [reaction]
+    return [line]
+
+
+def _mood_lines_of(persona, code: str, mood: str, lang: str) -> list[str]:  # type: ignore[no-untyped-def]
+    return list(persona.lore.reactions[code].get(mood).get(lang))

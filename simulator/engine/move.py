@@ -397,6 +397,20 @@ class _Situation:
         )  # fmt: skip
 
 
+def _opener(line: str) -> str:
+    """The first word of a line, lower-cased ("Oh sure. You know it all better." -> "oh")."""
+    words = re.findall(r"\w+", line.lower(), flags=re.UNICODE)
+    return words[0] if words else ""
+
+
+def _other_opener(lines: list[str], before: str) -> list[str]:
+    """`lines` that do not open with the first word of `before`, the line they would follow
+    ("Oh sure. You know it all better. Oh sure, they were just passing by." reads as a stammer);
+    all of them when every one does."""
+    other = [line for line in lines if _opener(line) != _opener(before)]
+    return other or lines
+
+
 def follow_on(situation: _Situation, move: Move) -> Move | None:
     """A second line after the reaction `move`, or None: only lines not said yet in the call."""
     persona, lang, codes, matches, mood, state, memory, rng = situation.parts()
@@ -404,18 +418,22 @@ def follow_on(situation: _Situation, move: Move) -> Move | None:
     code = move.source.partition(":")[2]
     topics = {t.id: t for t in lore.topics}
     if code in PUSHED and mood in ("guarded", "hostile"):
+        # A jab that happens to name small talk ("Whatever helps you sleep at night") is not
+        # a question about their health: only the persona's own topics follow a reaction.
+        small_talk = shared_ids(persona)
         for match in matches:
-            if match.kind == "topic" and match.id in topics:
+            if match.kind == "topic" and match.id in topics and match.id not in small_talk:
                 lines = _fresh(_mood_lines(topics[match.id].lines, mood, lang), memory)
+                lines = _other_opener(lines, move.line)
                 if lines:
                     return Move("topic", _topic_source(persona, match.id), rng.choice(lines))
-        points = _fresh(_lines(persona.talking_points, lang), memory)
+        points = _other_opener(_fresh(_lines(persona.talking_points, lang), memory), move.line)
         return Move("push_back", "talking_point", rng.choice(points)) if points else None
     if code not in WARMED or mood not in ("neutral", "open") or QUESTION_CODES & set(codes):
         return None
     topic = topics.get(memory.recent_topic or "") if memory.restated else None
     if topic is not None and code != "personal_story":
-        lines = _fresh(_mood_lines(topic.lines, mood, lang), memory)
+        lines = _other_opener(_fresh(_mood_lines(topic.lines, mood, lang), memory), move.line)
         if lines:
             return Move("topic", _topic_source(persona, topic.id), rng.choice(lines))
     if mood == "open":
@@ -607,7 +625,7 @@ def _confirm(
         else _most_like(line, memory.topics_said, topics, shared_ids(persona))
     )
     for topic in [*named, *([recent] if recent else []), *said_before]:
-        fresh = _fresh(_mood_lines(topic.lines, mood, lang), memory)
+        fresh = _other_opener(_fresh(_mood_lines(topic.lines, mood, lang), memory), first.line)
         if fresh:
             more = Move("topic", _topic_source(persona, topic.id), rng.choice(fresh))
             break
