@@ -273,3 +273,13 @@ def test_a_short_call_is_too_short_to_be_ready() -> None:
         ("r", "Yes.", None),
     )
     assert score_session(record).readiness == "not_yet"
+
+
+def test_a_quoted_title_does_not_cut_the_phrase_a_suggestion_echoes() -> None:
+    # A practice call's "Try" line read «Вы сказали: «У коллег дети рассказывают про». ...»:
+    # the opening quotation mark of «Разговоры о важном» ended the clause mid-phrase.
+    from simulator.scoring.turns import echo_phrase
+
+    line = "У коллег дети рассказывают про «Разговоры о важном». Ну такое."
+    assert echo_phrase(line) == "У коллег дети рассказывают про Разговоры о важном"
+    assert echo_phrase('He said "it is fine", but nobody believes that.') == "He said it is fine"

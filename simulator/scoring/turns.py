@@ -13,7 +13,10 @@ from simulator.session import SessionRecord
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 _SENTENCE = re.compile(r"[^.!?…]+[.!?…]*")
-_CLAUSE_BREAK = re.compile(r"[;:,—–()\"«»“”.!?…]+")
+_CLAUSE_BREAK = re.compile(r"[;:,—–().!?…]+")
+_QUOTES = '"«»“”„'
+"""Quotation marks do not end a clause («рассказывают про «Разговоры о важном»» is one): they
+are dropped from an echo, which a suggestion puts in quotation marks of its own."""
 ELLIPSIS = "…"
 
 
@@ -121,7 +124,7 @@ def echo_phrase(text: str | None, max_words: int = 8) -> str | None:
         if "?" in sentence:
             continue
         for clause in _CLAUSE_BREAK.split(sentence):
-            words = clause.split()
+            words = [w for w in (word.strip(_QUOTES) for word in clause.split()) if w]
             if len(words) >= 2 and len(words) > len(best):
                 best = words
     if not best:
