@@ -1058,3 +1058,19 @@ def _parts(line: str) -> list[str]:
 
 def _mood_lines_of(persona, code: str, mood: str, lang: str) -> list[str]:  # type: ignore[no-untyped-def]
     return list(persona.lore.reactions[code].get(mood).get(lang))
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "Как вам вообще сейчас живётся в Новосибирске?"),
+        ("en", "What's life like in Novosibirsk these days?"),
+    ],
+)
+def test_how_life_is_in_their_city_is_small_talk_about_the_place(lang: str, text: str) -> None:
+    # A practice call with the IT worker answered «Как вам вообще сейчас живётся в
+    # Новосибирске?» with a line about school lessons: the city's name made the question most
+    # like the persona's example «Хорошие в Новосибирске школы?».
+    persona = with_small_talk(load_persona(bundled_personas_dir() / "it-worker.yaml"))
+    move = _move(persona, lang, text, ("open_question",), "guarded", GUARDED)
+    assert move.source == "smalltalk:hometown", move
