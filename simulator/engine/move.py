@@ -399,7 +399,7 @@ class _Situation:
 
 def _opener(line: str) -> str:
     """The first word of a line, lower-cased ("Oh sure. You know it all better." -> "oh")."""
-    words = re.findall(r"\w+", line.lower(), flags=re.UNICODE)
+    words = re.findall(r"\w+", line.lower())
     return words[0] if words else ""
 
 
@@ -424,8 +424,7 @@ def follow_on(situation: _Situation, move: Move) -> Move | None:
         for match in matches:
             if match.kind == "topic" and match.id in topics and match.id not in small_talk:
                 lines = _fresh(_mood_lines(topics[match.id].lines, mood, lang), memory)
-                lines = _other_opener(lines, move.line)
-                if lines:
+                if lines := _other_opener(lines, move.line):
                     return Move("topic", _topic_source(persona, match.id), rng.choice(lines))
         points = _other_opener(_fresh(_lines(persona.talking_points, lang), memory), move.line)
         return Move("push_back", "talking_point", rng.choice(points)) if points else None
