@@ -40,50 +40,78 @@ def test_warm_up_caches_the_prefix_of_the_first_prompt() -> None:
     assert tokens[: len(shared)] == shared
 
 
-def test_a_real_call_makes_small_talk_and_hits_back_with_a_second_line(tmp_path: Path) -> None:
+def _firm_call(tmp_path: Path, seed: int) -> Call:
+    """A picked-up call to the bundled firm supporter on the real model, kept in a real SQLite
+    file under `tmp_path`."""
     from simulator.config import bundled_personas_dir
-    from simulator.engine import reply_check
-    from simulator.engine.events import ReplyDone
     from simulator.persona_loader import load_persona
     from simulator.store import Store
 
     firm = load_persona(bundled_personas_dir() / "firm-supporter.yaml")
-    store = Store(tmp_path / "history.sqlite3")
-    call = Call(firm, "ru", EmbeddedBackend(), store=store, seed=3)
+    call = Call(firm, "ru", EmbeddedBackend(), store=Store(tmp_path / "history.sqlite3"), seed=seed)
     call.pick_up()
-    call.say("А погода у вас сейчас какая?")
-    weather = [e for e in call.reply() if isinstance(e, ReplyDone)][0].turn
+    return call
+
+
+def _answer(call: Call, line: str):  # type: ignore[no-untyped-def]
+    """The respondent's finished turn after the caller says `line`."""
+    from simulator.engine.events import ReplyDone
+
+    call.say(line)
+    return [e for e in call.reply() if isinstance(e, ReplyDone)][0].turn
+
+
+def _stored(tmp_path: Path, call: Call):  # type: ignore[no-untyped-def]
+    """The call as read back from its SQLite file."""
+    from simulator.store import Store
+
+    return Store(tmp_path / "history.sqlite3").load(call.record.id)
+
+
+def test_a_real_call_makes_small_talk_and_hits_back_with_a_second_line(tmp_path: Path) -> None:
+    from simulator.engine import reply_check
+
+    call = _firm_call(tmp_path, seed=3)
+    weather = _answer(call, "А погода у вас сейчас какая?")
     assert weather.move == "smalltalk:weather", weather
-    call.say("Вы все зомбированы, верите каждому слову из телевизора.")
-    pushed = [e for e in call.reply() if isinstance(e, ReplyDone)][0].turn
+    pushed = _answer(call, "Вы все зомбированы, верите каждому слову из телевизора.")
     assert pushed.move and pushed.move.startswith("reaction:confront+"), pushed
     for turn in (weather, pushed):
         assert reply_check.word_loop(turn.text) is None
-        assert reply_check.gender_error(turn.text, firm.gender, "ru") is None
-    stored = Store(tmp_path / "history.sqlite3").load(call.record.id)
-    said = [t.move for t in stored.turns if t.speaker == "respondent"]
+        assert reply_check.gender_error(turn.text, call.persona.gender, "ru") is None
+    said = [t.move for t in _stored(tmp_path, call).turns if t.speaker == "respondent"]
     assert said[-2:] == [weather.move, pushed.move]
 
 
 def test_leave_to_tell_gets_go_on_in_a_real_call(tmp_path: Path) -> None:
     # «Можно я расскажу…? У меня родственники в Харькове.» was answered from lore near its other
     # words: «Нет. Только бабка с украинской фамилией была.»
-    from simulator.config import bundled_personas_dir
-    from simulator.engine.events import ReplyDone
     from simulator.engine.move import _courtesy
-    from simulator.persona_loader import load_persona
-    from simulator.store import Store
 
-    firm = load_persona(bundled_personas_dir() / "firm-supporter.yaml")
-    store = Store(tmp_path / "history.sqlite3")
-    call = Call(firm, "ru", EmbeddedBackend(), store=store, seed=2)
-    call.pick_up()
-    call.say("Добрый вечер! Меня зовут Ирина, я звоню из Германии. Удобно вам говорить?")
-    list(call.reply())
-    call.say("Можно я расскажу, почему меня это так волнует? У меня родственники в Харькове.")
-    turn = [e for e in call.reply() if isinstance(e, ReplyDone)][0].turn
+    call = _firm_call(tmp_path, seed=2)
+    _answer(call, "Добрый вечер! Меня зовут Ирина, я звоню из Германии. Удобно вам говорить?")
+    turn = _answer(
+        call, "Можно я расскажу, почему меня это так волнует? У меня родственники в Харькове."
+    )
     go_on = [line for lines in _courtesy("tell")[1]["ru"].values() for line in lines]
     assert turn.move == "permission", turn
     assert any(turn.text.startswith(line) for line in go_on), turn.text
-    stored = Store(tmp_path / "history.sqlite3").load(call.record.id)
-    assert stored.turns[-1].text == turn.text
+    assert _stored(tmp_path, call).turns[-1].text == turn.text
+
+
+def test_jabs_are_answered_as_jabs_in_a_real_call(tmp_path: Path) -> None:
+    # Round 21's scripted calls: «Америка во всём виновата…» was accepted as an apology
+    # («Ладно, бывает.»), and a jab naming sleep was answered about their health.
+    from simulator.engine.move import _courtesy
+
+    call = _firm_call(tmp_path, seed=3)
+    _answer(call, "Здравствуйте, меня зовут Аня. Можно с вами немного поговорить?")
+    blamed = _answer(call, "Ну конечно, Америка во всём виновата, а вы белые и пушистые.")
+    mocked = _answer(call, "Ну спите спокойно тогда, раз вам так удобнее.")
+    accepted = [line for lines in _courtesy("apology")[1]["ru"].values() for line in lines]
+    assert blamed.move and blamed.move.startswith("reaction:"), blamed
+    assert not any(blamed.text.startswith(line) for line in accepted), blamed.text
+    assert mocked.move and mocked.move.startswith("reaction:"), mocked
+    assert "smalltalk" not in mocked.move, mocked
+    stored = [t.move for t in _stored(tmp_path, call).turns if t.speaker == "respondent"]
+    assert stored[-2:] == [blamed.move, mocked.move]
