@@ -1064,7 +1064,7 @@ def _mood_lines_of(persona, code: str, mood: str, lang: str) -> list[str]:  # ty
     ("lang", "text"),
     [
         ("ru", "Как вам вообще сейчас живётся в Новосибирске?"),
-        ("en", "What's life like in Novosibirsk these days?"),
+        ("en", "How's life there in Novosibirsk these days?"),
     ],
 )
 def test_how_life_is_in_their_city_is_small_talk_about_the_place(lang: str, text: str) -> None:
@@ -1074,3 +1074,18 @@ def test_how_life_is_in_their_city_is_small_talk_about_the_place(lang: str, text
     persona = with_small_talk(load_persona(bundled_personas_dir() / "it-worker.yaml"))
     move = _move(persona, lang, text, ("open_question",), "guarded", GUARDED)
     assert move.source == "smalltalk:hometown", move
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "Как вы сейчас, как вам живётся в последнее время?"),
+        ("en", "What's life like in these hard times?"),
+    ],
+)
+def test_how_life_is_lately_is_not_small_talk_about_the_place(lang: str, text: str) -> None:
+    # A key «житься в» (and "life like in") for the question above also took «живётся в
+    # последнее время» to "An ordinary place, nothing interesting."
+    persona = with_small_talk(load_persona(bundled_personas_dir() / "it-worker.yaml"))
+    move = _move(persona, lang, text, ("open_question",), "guarded", GUARDED)
+    assert move.source != "smalltalk:hometown", move
