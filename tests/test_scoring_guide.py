@@ -372,6 +372,18 @@ def test_no_open_question_hint_right_after_an_open_question() -> None:
     assert "ask an open question" not in coach_hint(["empathy", "open_question"], "en")
 
 
+def test_a_goodbye_is_not_told_to_ask_a_question() -> None:
+    # Seen in a practice call: «Спасибо вам, берегите себя.» (empathy) got "Now ask an open
+    # question to let the person talk".
+    for codes in (["empathy"], ["affirmation"], []):
+        hint = coach_hint(codes, "ru", "Спасибо вам, берегите себя.", leaving=True)
+        assert "вопрос" not in hint and "прощание" in hint, codes
+        assert "question" not in coach_hint(codes, "en", "Take care.", leaving=True)
+    # A jab on the way out is still a jab.
+    assert "нападение" in coach_hint(["confront"], "ru", "Ну и сидите там.", leaving=True)
+    assert "question" in coach_hint(["empathy"], "en", "That must be hard.")
+
+
 def test_no_family_hint_right_after_asking_about_the_family() -> None:
     turn = "Молодых ребят хоронят в обеих странах. Как это касается вашей семьи?"
     for codes in (["human_life", "open_question"], ["human_life"]):

@@ -333,6 +333,17 @@ async def test_coach_hint_reads_the_turn_itself(tmp_path: Path) -> None:
         assert on_screen(app, with_text.split()[-1])  # the whole hint fits its lines
 
 
+async def test_coach_hears_a_goodbye(tmp_path: Path) -> None:
+    from simulator.engine.coach import _hints
+
+    app = make_app(tmp_path, FakeBackend(["Ну."]), ui_lang="en", call_lang="ru")
+    async with app.run_test(size=SMALL) as pilot:
+        await open_persona(app, pilot, "calm-neighbour")
+        await say(app, pilot, "Спасибо вам большое, берегите себя и своих близких!")
+        hint = str(app.screen.query_one("#coach", Static).render())
+        assert hint == f"Coach: {_hints().leaving.en}"
+
+
 async def test_scorecard_explains_in_the_interface_language(tmp_path: Path) -> None:
     app = make_app(tmp_path, FakeBackend(["Ну.", "Нет."]), ui_lang="en", call_lang="ru")
     async with app.run_test(size=LARGE) as pilot:

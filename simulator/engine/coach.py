@@ -2,7 +2,8 @@
 
 A hint never contradicts the turn it follows: a turn that already asks a question is not told
 to ask one, and a turn that already speaks of the respondent's family is not told to ask about
-it (the `asked` and `about_family` variants in `coach_hints.yaml`).
+it (the `asked` and `about_family` variants in `coach_hints.yaml`), and a goodbye is not told
+to ask anything (the `leaving` hint).
 """
 
 from __future__ import annotations
@@ -43,10 +44,16 @@ class _Hint(_Text):
     """Used instead when the turn already speaks of the respondent's family."""
 
 
+class _Leaving(_Text):
+    unless: list[Code]
+    """Codes whose own hint still wins in a goodbye (a jab on the way out is still a jab)."""
+
+
 class _Hints(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     priority: list[Code]
+    leaving: _Leaving
     hints: dict[str, _Hint]
 
     @model_validator(mode="after")
@@ -63,15 +70,20 @@ def _hints() -> _Hints:
     return _Hints.model_validate(load_yaml(text))
 
 
-def coach_hint(codes: Iterable[Code], lang: Lang, text: str | None = None) -> str:
+def coach_hint(
+    codes: Iterable[Code], lang: Lang, text: str | None = None, leaving: bool = False
+) -> str:
     """The hint for a turn with `codes`, in the interface language `lang`.
 
     `text` (the turn itself) lets the hint see a question the coder did not code and a
-    mention of family; without it, the codes alone decide.
+    mention of family; without it, the codes alone decide. `leaving`: the turn takes leave
+    (`engine.move.goodbye_kind` found a goodbye or an ask to call again).
     """
     present = set(codes)
     data = _hints()
     key = next((code for code in data.priority if code in present), "none")
+    if leaving and key not in data.leaving.unless:
+        return data.leaving.get(lang)
     hint = data.hints[key]
     if hint.about_family is not None and text and _FAMILY.search(text):
         return hint.about_family.get(lang)

@@ -194,9 +194,11 @@ class CallScreen(Screen[None]):
         self._show_state()
         if self.practice:
             from simulator.engine.coach import coach_hint
+            from simulator.engine.move import goodbye_kind
 
             # The turn's own words too: a hint must not ask for what the line just did.
-            hint = coach_hint(turn.codes or [], self.callsim.ui_lang, turn.text)
+            leaving = goodbye_kind(turn.text, call.lang) in ("bye", "call_again")
+            hint = coach_hint(turn.codes or [], self.callsim.ui_lang, turn.text, leaving)
             line = Text(f"{self.callsim.t('call.coach')}: ", style="bold")
             line.append(hint)
             self.query_one("#coach", Static).update(line)
