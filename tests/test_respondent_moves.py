@@ -1089,3 +1089,35 @@ def test_how_life_is_lately_is_not_small_talk_about_the_place(lang: str, text: s
     persona = with_small_talk(load_persona(bundled_personas_dir() / "it-worker.yaml"))
     move = _move(persona, lang, text, ("open_question",), "guarded", GUARDED)
     assert move.source != "smalltalk:hometown", move
+
+
+_TOUCHED = re.compile(
+    r"не трога|не тронь|не приплета|приплетать|не впутыва|leave (him|her|my|them)|out of (it|this)"
+    r"|drag (him|her|them|my)",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize("persona_id", sorted(p.stem for p in bundled_personas_dir().glob("*.yaml")))
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "ru",
+            "Мой дедушка прошёл всю войну, до Кёнигсберга дошёл. Он повторял: лишь бы не было "
+            "войны.",
+        ),
+        ("en", "My grandad sailed on the Arctic convoys in the war. It'd break his heart now."),
+    ],
+)
+def test_the_callers_own_grandfather_is_not_heard_as_theirs(
+    persona_id: str, lang: str, text: str
+) -> None:
+    # Seen in scripted calls (and in the rated replies of round 17): a volunteer's story about
+    # their own grandfather got «Деда моего не трогайте…» / "Leave my grandfather out of it".
+    persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
+    hostile = RespondentState(trust=0.05, openness=0.0, irritation=0.8)
+    for mood, state in (("hostile", hostile), ("guarded", GUARDED)):
+        for seed in range(6):
+            move = _move(persona, lang, text, ("personal_story",), mood, state, seed=seed)
+            assert not _TOUCHED.search(move.line), (persona_id, mood, move.source, move.line)
