@@ -1098,7 +1098,9 @@ _TOUCHED = re.compile(
 )
 
 
-@pytest.mark.parametrize("persona_id", sorted(p.stem for p in bundled_personas_dir().glob("*.yaml")))
+@pytest.mark.parametrize(
+    "persona_id", sorted(p.stem for p in bundled_personas_dir().glob("*.yaml"))
+)
 @pytest.mark.parametrize(
     ("lang", "text"),
     [
