@@ -15,7 +15,7 @@ Data:
   whose score is one feature of every head (toxic is not `confront`: a comment is often about a
   third party; the heads learn how much the score matters).
 
-Usage: .venv/bin/python scripts/train_coder.py [--check | --cv]
+Usage: .venv/bin/python scripts/train_coder.py [--check | --cv | --cv-rules]
   --check  retrain in memory and exit 1 if the committed file differs (a drift check).
   --cv     write no heads; report macro-F1 of 5-fold cross-validation over train+dev with whole
            corpus files held out together (each file is one writer: the figure shows how the
@@ -24,6 +24,10 @@ Usage: .venv/bin/python scripts/train_coder.py [--check | --cv]
            transcripts, five folds by transcript (the odd ones stay unread), and keeps the
            out-of-fold probabilities in .cache/train_coder/cv_C<C>.npz for reading the misses.
   --c C    with --cv: try this C instead of C_VALUES (repeatable).
+  --cv-rules  the same folds, but each fold's heads code its held-out turns through the coder
+           itself (`LearnedCoder`: the lexicon vote, the sentence rule, reflection over confront,
+           short turns...), so a decision rule can be tried out of fold; reports F1 per code and
+           language and AnnoMI question and reflection F1 on the even transcripts.
 """
 
 from __future__ import annotations
@@ -183,10 +187,13 @@ CV_FOLDS = 5
 
 
 def build(
-    verbose: bool = True, cv: bool = False, c_values: tuple[float, ...] = C_VALUES
+    verbose: bool = True,
+    cv: bool = False,
+    c_values: tuple[float, ...] = C_VALUES,
+    cv_rules: bool = False,
 ) -> Heads | None:
-    """Train every head from scratch and return them (with `cv`: report cross-validation
-    instead and return None)."""
+    """Train every head from scratch and return them (with `cv` or `cv_rules`: report
+    cross-validation instead and return None)."""
     from scipy.sparse import csr_matrix, hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -318,7 +325,24 @@ def build(
             bias.append(intercept - float(raw.astype(np.float64) @ mean))
         return np.stack(weights), np.asarray(bias, dtype=np.float32)
 
-    if cv:
+    def heads_of(weights: np.ndarray, bias: np.ndarray, meta: dict) -> Heads:
+        grams = width + len(vocabulary)
+        return Heads(
+            weights=weights[:, :width],
+            char_weights=weights[:, width:grams],
+            vocabulary=vocabulary,
+            idf=idf,
+            word_weights=weights[:, grams:] * WORD_SCALE,
+            word_vocabulary=word_vocabulary,
+            word_idf=word_idf,
+            bias=bias,
+            thresholds=np.tile(cut, (len(LANGS), 1)).astype(np.float32),
+            toxicity_weights=tox_w,
+            toxicity_bias=tox_b,
+            meta=meta,
+        )
+
+    if cv or cv_rules:
         files = sorted({e.source for e in corpus})
         fold_of_file = {name: i % CV_FOLDS for i, name in enumerate(files)}
         fold = np.asarray([fold_of_file[e.source] for e in corpus])
@@ -326,6 +350,21 @@ def build(
         fold_of_transcript = {t: i % CV_FOLDS for i, t in enumerate(transcripts)}
         annomi_fold = np.asarray([fold_of_transcript[int(r["transcript_id"])] for r in annomi])
         lexicon = dense[:, 5 * encoder.DIM + len(SCALARS) :][:, : len(CODES)]
+        if cv_rules:
+            _cv_rules(
+                [
+                    heads_of(*fit(fold != k, c_values[0], annomi_fold != k), {})
+                    for k in range(CV_FOLDS)
+                ],
+                corpus,
+                fold,
+                annomi,
+                annomi_fold,
+                y_annomi,
+                emb,
+                say,
+            )
+            return None
         for c in c_values:
             mixed = np.zeros((len(items), len(CODES)))
             for k in range(CV_FOLDS):
@@ -391,21 +430,72 @@ def build(
             "toxicity": len(tox_rows),
         },
     }
-    grams = width + len(vocabulary)
-    return Heads(
-        weights=weights[:, :width],
-        char_weights=weights[:, width:grams],
-        vocabulary=vocabulary,
-        idf=idf,
-        word_weights=weights[:, grams:] * WORD_SCALE,
-        word_vocabulary=word_vocabulary,
-        word_idf=word_idf,
-        bias=bias,
-        thresholds=np.tile(cut, (len(LANGS), 1)).astype(np.float32),
-        toxicity_weights=tox_w,
-        toxicity_bias=tox_b,
-        meta=meta,
+    return heads_of(weights, bias, meta)
+
+
+def _cv_rules(
+    fold_heads: list[Heads],
+    corpus: list,
+    fold: np.ndarray,
+    annomi: list[dict],
+    annomi_fold: np.ndarray,
+    y_annomi: np.ndarray,
+    emb: Embeddings,
+    say,
+) -> None:
+    """Code each fold's held-out turns with the coder itself on that fold's heads (embeddings
+    from the training cache) and report F1 per code and language, and AnnoMI question and
+    reflection F1 on the even transcripts."""
+    from concurrent.futures import Future
+
+    from simulator.coding import learned
+
+    def cached(texts) -> np.ndarray:
+        texts = list(texts)
+        out = np.zeros((len(texts), encoder.DIM), dtype=np.float32)
+        todo = [i for i, text in enumerate(texts) if text.strip()]
+        if todo:
+            out[todo] = emb.get([texts[i] for i in todo])
+        return out
+
+    def in_background(texts) -> Future:
+        done: Future = Future()
+        done.set_result(cached(texts))
+        return done
+
+    learned.embed = cached
+    learned.embed_one = lambda text: cached([text])[0]
+    learned.embed_in_background = in_background
+    gold = np.asarray([[c in e.codes for c in CODES] for e in corpus], dtype=bool)
+    predicted = np.zeros_like(gold)
+    annomi_asked = np.zeros(len(annomi), dtype=bool)
+    annomi_said = np.zeros(len(annomi), dtype=bool)
+    for k, heads in enumerate(fold_heads):
+        for lang in LANGS:
+            coder = learned.LearnedCoder(cue_coder(lang), heads)
+            rows = np.flatnonzero((fold == k) & np.asarray([e.lang == lang for e in corpus]))
+            codings = coder.code_many([(corpus[i].text, corpus[i].prev) for i in rows])
+            for i, coding in zip(rows, codings, strict=True):
+                predicted[i] = [c in coding.codes for c in CODES]
+        coder = learned.LearnedCoder(cue_coder("en"), heads)
+        rows = np.flatnonzero(annomi_fold == k)
+        codings = coder.code_many([(annomi[i]["text"], annomi[i].get("prev_text")) for i in rows])
+        for i, coding in zip(rows, codings, strict=True):
+            annomi_asked[i] = bool({"open_question", "closed_question"} & set(coding.codes))
+            annomi_said[i] = "reflection" in coding.codes
+    gold_asked = y_annomi[:, : ANNOMI_CODES.index("reflection")].any(axis=1)
+    gold_said = y_annomi[:, ANNOMI_CODES.index("reflection")]
+    say(
+        f"{CV_FOLDS}-fold, every decision rule: AnnoMI even transcripts question F1"
+        f" {_f1(annomi_asked, gold_asked):.4f}, reflection F1 {_f1(annomi_said, gold_said):.4f}"
     )
+    for lang in LANGS:
+        mine = np.asarray([e.lang == lang for e in corpus])
+        f1s = {c: _f1(predicted[mine, k], gold[mine, k]) for k, c in enumerate(CODES)}
+        say(
+            f"  {lang}: macro-F1 {np.mean(list(f1s.values())):.4f}; "
+            + ", ".join(f"{c} {f:.3f}" for c, f in f1s.items())
+        )
 
 
 def _same_tfidf(docs: list, vectorizer, runtime, what: str) -> None:
@@ -435,11 +525,19 @@ def main() -> int:
     parser.add_argument(
         "--c", type=float, action="append", help="with --cv: try this C (repeatable)"
     )
+    parser.add_argument(
+        "--cv-rules", action="store_true", help="cross-validate the whole coder, write no heads"
+    )
     args = parser.parse_args()
     if not (ANNOMI.is_file() and TOXICITY.is_file()):
         print(f"train_coder: needs {ANNOMI} and {TOXICITY}", file=sys.stderr)
         return 1
-    heads = build(verbose=not args.check, cv=args.cv, c_values=tuple(args.c or C_VALUES))
+    heads = build(
+        verbose=not args.check,
+        cv=args.cv,
+        c_values=tuple(args.c or C_VALUES),
+        cv_rules=args.cv_rules,
+    )
     if heads is None:
         return 0
     if args.check:
