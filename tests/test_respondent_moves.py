@@ -1123,3 +1123,25 @@ def test_the_callers_own_grandfather_is_not_heard_as_theirs(
         for seed in range(6):
             move = _move(persona, lang, text, ("personal_story",), mood, state, seed=seed)
             assert not _TOUCHED.search(move.line), (persona_id, mood, move.source, move.line)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Sorry, that came out harsh. I get upset because my friend's son died there."),
+        ("ru", "Простите, я резко сказала. Просто у подруги сын там погиб."),
+    ],
+)
+def test_an_apology_that_tells_a_loss_is_not_met_with_a_bare_forget_it(
+    lang: str, text: str
+) -> None:
+    # Seen in a scripted call: the apology and the friend's dead son got "Fine. Let's leave it."
+    codes = ("human_life", "personal_story")
+    for mood, state in (("guarded", GUARDED), ("open", OPEN)):
+        move = _move(PATRIOT, lang, text, codes, mood, state)
+        assert move.kind == "apology", (mood, move)
+        assert re.search(r"sorry|сочувству", move.line, re.IGNORECASE), (mood, move.line)
+    # An apology alone is still just accepted.
+    plain = "Sorry, that came out harsh." if lang == "en" else "Простите, я резко сказала."
+    move = _move(PATRIOT, lang, plain, (), "guarded", GUARDED)
+    assert move.kind == "apology" and not re.search(r"сочувству|sorry", move.line, re.I), move

@@ -485,7 +485,14 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     if line and not asks and "lecture" not in codes and apologises(line, lang):
         if not (set(PERSONAL_ATTACKS) & set(codes) and BUT.search(line)):
             lines = _courtesy("apology")[1][lang][mood]
-            return Move("apology", "apology", _pick(lines, memory, rng))
+            accepted = _pick(lines, memory, rng)
+            # "Sorry, that came out harsh. My friend's son died there.": the loss is not
+            # passed over with a bare "Fine. Let's leave it."
+            told_loss = {"personal_story", "human_life"} <= set(codes)
+            condolences = _courtesy_data("apology")["loss"][lang].get(mood, [])
+            if told_loss and condolences:
+                return Move("apology", "apology", f"{accepted} {_pick(condolences, memory, rng)}")
+            return Move("apology", "apology", accepted)
     stances = {s.id: s for s in lore.stances}
     topics = {t.id: t for t in lore.topics}
     facts = {f.id: f for f in lore.facts}
