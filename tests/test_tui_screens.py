@@ -393,3 +393,19 @@ async def test_scorecard_says_when_a_call_is_too_short_to_judge(tmp_path: Path) 
         headline = str(app.screen.query_one("#headline", Static).render())
         assert "слишком короткий" in headline and "не меньше 3" in headline
         assert on_screen(app, "Звонок слишком короткий, чтобы судить о готовности:")
+
+
+async def test_scorecard_says_when_nothing_needs_a_better_line(tmp_path: Path) -> None:
+    replies = ["Ну, есть минута.", "За сына боюсь, он в армии.", "Да. Очень боюсь."]
+    app = make_app(tmp_path, FakeBackend(replies), ui_lang="ru", call_lang="ru")
+    async with app.run_test(size=LARGE) as pilot:
+        await open_persona(app, pilot, "calm-neighbour")
+        await say(app, pilot, "Здравствуйте! Меня зовут Анна. Удобно вам пару минут поговорить?")
+        await say(app, pilot, "Что вас сейчас больше всего тревожит?")
+        await say(app, pilot, "Вам очень страшно за сына.")
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert isinstance(app.screen, ScorecardScreen)
+        assert not app.screen.scorecard.suggestions
+        # Not a bare «Нет.» under "what to say differently".
+        assert on_screen(app, "Менять нечего: ни одна ваша реплика не требовала другой.")
