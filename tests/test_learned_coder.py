@@ -387,3 +387,21 @@ def test_a_worker_that_dies_loses_no_line() -> None:
     finally:
         encoder.stop_worker_process()
     assert [c.codes for c in there] == [c.codes for c in here]
+
+
+@pytest.mark.parametrize(
+    ("text", "previous", "lang"),
+    [
+        ("Wow.", "I've been sober for three months now.", "en"),
+        ("Oh wow. Okay.", "My daughter got into medical school.", "en"),
+        ("Ну да, ну да.", "Я тридцать лет на заводе отработал.", "ru"),
+    ],
+)
+def test_a_bare_filler_is_no_attack(text: str, previous: str, lang: Lang) -> None:
+    # A turn made only of fillers has no code (SPEC): the heads heard a sincere "Wow." after
+    # "I've been sober for three months now." as `confront`, and the coach called it an attack.
+    assert code_utterance(text, lang, previous).codes == ()
+
+
+def test_a_jab_that_starts_with_a_filler_is_still_heard() -> None:
+    assert "confront" in code_utterance("Wow, so smart.", "en", "I read different things.").codes

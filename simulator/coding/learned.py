@@ -8,6 +8,7 @@ where one fired, otherwise the sentence of the turn that scores highest for that
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
@@ -22,6 +23,7 @@ from simulator.coding.coder import bundled_coder as bundled_cue_coder
 from simulator.coding.encoder import embed, embed_in_background, embed_one, in_worker_process
 from simulator.coding.features import dense_features, sentences, turn_vector
 from simulator.coding.heads import Heads, bundled_heads
+from simulator.coding.text import normalise
 
 LEXICON_ALWAYS: frozenset[Code] = frozenset({"unsafe"})
 HEADS_ALONE_FLOOR: dict[Code, float] = {"unsafe": 0.6}
@@ -58,6 +60,8 @@ diluted in the turn's mean embedding. Out of fold on train+dev (five folds by fi
 assignments), reflection F1 ru / en 0.794 / 0.798 -> 0.805 / 0.806 and 0.787 / 0.793 -> 0.795 /
 0.799; AnnoMI even transcripts 0.658 -> 0.659 and 0.650 -> 0.647; at 0.6: +0.001, at 0.8:
 +0.006. A turn that only this makes a reflection never outweighs `confront`."""
+_WORD = re.compile(r"[\w'’-]+")
+"""A word, for telling a turn made only of fillers."""
 _REFLECTION = CODES.index("reflection")
 _CONFRONT = CODES.index("confront")
 
@@ -81,6 +85,7 @@ class LearnedCoder:
         self.heads = heads
         self.lang: Lang = cues.lexicon.lang
         self._floors = np.asarray([HEADS_ALONE_FLOOR.get(c, 0.0) for c in CODES])
+        self._fillers = frozenset(normalise(word) for word in cues.lexicon.fillers)
 
     def code(self, text: str, previous: str | None = None) -> Coding:
         """Code `text`; `previous` is the respondent's line just before, when known."""
@@ -131,6 +136,10 @@ class LearnedCoder:
             restates = scored.sentence_best(i, _REFLECTION) >= SENTENCE_REFLECTION
             heads_say[_REFLECTION] |= restates
             picked = [c for k, c in enumerate(CODES) if _given(c, heads_say[k], found[i], short)]
+            if self._only_fillers(text):
+                # "Wow.", "Okay, sure.", «Ну да.»: a filler has no code (SPEC); the heads hear
+                # sarcasm in a bare "Wow." as often as not, and a sincere one is no attack.
+                picked = [c for c in picked if c in found[i].codes]
             if "confront" in picked and "reflection" in picked:
                 # A restatement that attacks is a confrontation, never a reflection (the
                 # corpus labelling rules; 2 of 3,403 confronting turns in train+dev are both).
@@ -151,6 +160,11 @@ class LearnedCoder:
             }
             codings.append(Coding(self.lang, tuple(chosen[i]), evidence, found[i].cue_scores))
         return codings
+
+    def _only_fillers(self, text: str) -> bool:
+        """Whether every word of `text` is one of the lexicon's fillers ("Wow.", «Ну да.»)."""
+        words = _WORD.findall(text)
+        return bool(words) and all(normalise(word) in self._fillers for word in words)
 
     def probabilities(self, text: str, previous: str | None = None) -> dict[Code, float]:
         """The heads' probability of every code for one turn (for evaluation and debugging)."""
