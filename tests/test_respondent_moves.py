@@ -1061,34 +1061,25 @@ def _mood_lines_of(persona, code: str, mood: str, lang: str) -> list[str]:  # ty
 
 
 @pytest.mark.parametrize(
-    ("lang", "text"),
+    ("lang", "text", "about_the_place"),
     [
-        ("ru", "Как вам вообще сейчас живётся в Новосибирске?"),
-        ("en", "How's life there in Novosibirsk these days?"),
+        ("ru", "Как вам вообще сейчас живётся в Новосибирске?", True),
+        ("en", "How's life there in Novosibirsk these days?", True),
+        # A key «житься в» (and "life like in") for the questions above also took «живётся в
+        # последнее время» to "An ordinary place, nothing interesting."
+        ("ru", "Как вы сейчас, как вам живётся в последнее время?", False),
+        ("en", "What's life like in these hard times?", False),
     ],
 )
-def test_how_life_is_in_their_city_is_small_talk_about_the_place(lang: str, text: str) -> None:
+def test_how_life_is_in_their_city_is_small_talk_about_the_place(
+    lang: str, text: str, about_the_place: bool
+) -> None:
     # A practice call with the IT worker answered «Как вам вообще сейчас живётся в
     # Новосибирске?» with a line about school lessons: the city's name made the question most
     # like the persona's example «Хорошие в Новосибирске школы?».
     persona = with_small_talk(load_persona(bundled_personas_dir() / "it-worker.yaml"))
     move = _move(persona, lang, text, ("open_question",), "guarded", GUARDED)
-    assert move.source == "smalltalk:hometown", move
-
-
-@pytest.mark.parametrize(
-    ("lang", "text"),
-    [
-        ("ru", "Как вы сейчас, как вам живётся в последнее время?"),
-        ("en", "What's life like in these hard times?"),
-    ],
-)
-def test_how_life_is_lately_is_not_small_talk_about_the_place(lang: str, text: str) -> None:
-    # A key «житься в» (and "life like in") for the question above also took «живётся в
-    # последнее время» to "An ordinary place, nothing interesting."
-    persona = with_small_talk(load_persona(bundled_personas_dir() / "it-worker.yaml"))
-    move = _move(persona, lang, text, ("open_question",), "guarded", GUARDED)
-    assert move.source != "smalltalk:hometown", move
+    assert (move.source == "smalltalk:hometown") == about_the_place, move
 
 
 _TOUCHED = re.compile(

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulator.codes import CODES, Code
-from simulator.engine.coach import _hints, coach_hint
+from simulator.engine.coach import _hints, coach_hint, takes_leave
 from simulator.scoring.report import format_report
 from simulator.scoring.rubric import load_lines, load_rubric
 from simulator.scoring.scorecard import score_session
@@ -382,6 +382,10 @@ def test_a_goodbye_is_not_told_to_ask_a_question() -> None:
     # A jab on the way out is still a jab.
     assert "нападение" in coach_hint(["confront"], "ru", "Ну и сидите там.", leaving=True)
     assert "question" in coach_hint(["empathy"], "en", "That must be hard.")
+    # Leave-taking, not thanks that may come mid-call.
+    assert takes_leave("Спасибо вам, берегите себя.", "ru")
+    assert takes_leave("May I call you again some time?", "en")
+    assert not takes_leave("Спасибо, что так честно со мной говорите.", "ru")
 
 
 def test_no_family_hint_right_after_asking_about_the_family() -> None:

@@ -85,7 +85,6 @@ class LearnedCoder:
         self.heads = heads
         self.lang: Lang = cues.lexicon.lang
         self._floors = np.asarray([HEADS_ALONE_FLOOR.get(c, 0.0) for c in CODES])
-        self._fillers = frozenset(normalise(word) for word in cues.lexicon.fillers)
 
     def code(self, text: str, previous: str | None = None) -> Coding:
         """Code `text`; `previous` is the respondent's line just before, when known."""
@@ -164,7 +163,8 @@ class LearnedCoder:
     def _only_fillers(self, text: str) -> bool:
         """Whether every word of `text` is one of the lexicon's fillers ("Wow.", «Ну да.»)."""
         words = _WORD.findall(text)
-        return bool(words) and all(normalise(word) in self._fillers for word in words)
+        fillers = self.cues.matcher.fillers
+        return bool(words) and all(normalise(word) in fillers for word in words)
 
     def probabilities(self, text: str, previous: str | None = None) -> dict[Code, float]:
         """The heads' probability of every code for one turn (for evaluation and debugging)."""

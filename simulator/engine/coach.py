@@ -16,6 +16,7 @@ from importlib import resources
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from simulator.codes import CODES, QUESTION_CODES, Code, Lang
+from simulator.engine.move import goodbye_kind
 from simulator.yaml_data import load_yaml
 
 _LAST_SENTENCE = re.compile(r"[^.!?…]*[.!?…]*\s*$")
@@ -77,7 +78,7 @@ def coach_hint(
 
     `text` (the turn itself) lets the hint see a question the coder did not code and a
     mention of family; without it, the codes alone decide. `leaving`: the turn takes leave
-    (`engine.move.goodbye_kind` found a goodbye or an ask to call again).
+    (`takes_leave`).
     """
     present = set(codes)
     data = _hints()
@@ -90,6 +91,12 @@ def coach_hint(
     if hint.asked is not None and (present & QUESTION_CODES or _ends_with_question(text)):
         return hint.asked.get(lang)
     return hint.get(lang)
+
+
+def takes_leave(text: str, lang: Lang) -> bool:
+    """Whether the volunteer's turn (in the call's language `lang`) says goodbye or asks to
+    call again; plain thanks ("Thank you for being so open") may come mid-call and do not."""
+    return goodbye_kind(text, lang) in ("bye", "call_again")
 
 
 def _ends_with_question(text: str | None) -> bool:

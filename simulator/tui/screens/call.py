@@ -193,11 +193,10 @@ class CallScreen(Screen[None]):
         self._show_volunteer(turn)
         self._show_state()
         if self.practice:
-            from simulator.engine.coach import coach_hint
-            from simulator.engine.move import goodbye_kind
+            from simulator.engine.coach import coach_hint, takes_leave
 
             # The turn's own words too: a hint must not ask for what the line just did.
-            leaving = goodbye_kind(turn.text, call.lang) in ("bye", "call_again")
+            leaving = takes_leave(turn.text, call.lang)
             hint = coach_hint(turn.codes or [], self.callsim.ui_lang, turn.text, leaving)
             line = Text(f"{self.callsim.t('call.coach')}: ", style="bold")
             line.append(hint)
