@@ -3,6 +3,7 @@ llama.cpp's cache, token for token, so the first reply does not pay for reading 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,28 @@ def test_jabs_are_answered_as_jabs_in_a_real_call(tmp_path: Path) -> None:
     assert "smalltalk" not in mocked.move, mocked
     stored = [t.move for t in _stored(tmp_path, call).turns if t.speaker == "respondent"]
     assert stored[-2:] == [blamed.move, mocked.move]
+
+
+def test_the_callers_own_losses_are_heard_in_a_real_call(tmp_path: Path) -> None:
+    # A volunteer's story about their own grandfather got «Деда моего не трогайте…» from a
+    # hostile respondent, and an apology that told of a friend's dead son got a bare «Ладно,
+    # бывает.»: real calls on the bundled model, with the real coder, kept in real SQLite files.
+    call = _firm_call(tmp_path, seed=5)
+    _answer(call, "Вы все зомбированы, верите каждому слову из телевизора.")
+    _answer(call, "Вам не стыдно? Там из-за вас дети гибнут.")
+    assert call.mood == "hostile"
+    story = _answer(
+        call,
+        "Мой дедушка прошёл всю войну, до Кёнигсберга дошёл. Он повторял: лишь бы не было войны.",
+    )
+    assert story.move == "topic:ww2_family", story
+    assert not re.search(r"не трога|не тронь|приплета|впутыва", story.text), story
+    calm = _firm_call(tmp_path / "second", seed=5)
+    _answer(calm, "Вы все зомбированы, верите каждому слову из телевизора.")
+    sorry = _answer(calm, "Простите, если я резко. У моей подруги там сын погиб.")
+    assert sorry.move == "apology", sorry
+    assert "сочувству" in sorry.text.lower(), sorry
+    stored = [t.text for t in _stored(tmp_path, call).turns if t.speaker == "respondent"]
+    assert stored[-1] == story.text
+    stored = [t.text for t in _stored(tmp_path / "second", calm).turns if t.speaker == "respondent"]
+    assert stored[-1] == sorry.text
