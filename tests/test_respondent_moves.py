@@ -1136,3 +1136,72 @@ def test_an_apology_that_tells_a_loss_is_not_met_with_a_bare_forget_it(
     plain = "Sorry, that came out harsh." if lang == "en" else "Простите, я резко сказала."
     move = _move(PATRIOT, lang, plain, (), "guarded", GUARDED)
     assert move.kind == "apology" and not re.search(r"сочувству|sorry", move.line, re.I), move
+
+
+_PERSONAS = sorted(p.stem for p in bundled_personas_dir().glob("*.yaml"))
+NEUTRAL = RespondentState(trust=0.3, openness=0.3, irritation=0.15)
+
+
+@pytest.mark.parametrize("persona_id", _PERSONAS)
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "My friend's son was killed at the front last spring."),
+        ("ru", "У подруги сын погиб на фронте прошлой весной."),
+        ("en", "My cousin died near Bakhmut. His mum still keeps his room as it was."),
+        (
+            "ru",
+            "У меня двоюродный брат погиб под Бахмутом. Тётя до сих пор его комнату не трогает.",
+        ),
+    ],
+)
+def test_a_callers_story_of_a_death_gets_sympathy_not_a_topic_it_names_in_passing(
+    persona_id: str, lang: str, text: str
+) -> None:
+    # Seen in scripted calls: "My friend's son was killed at the front" was answered by the
+    # mobilised soldier's mother with her lines about "murderers" ("I don't ask about that")
+    # and by the firm supporter with his own schoolboy son ("He's still at school").
+    from simulator.engine.move import STORY_TOPIC
+
+    persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
+    about = {m.id for m in lore_index(persona, lang).matches(text) if m.meaning >= STORY_TOPIC}
+    codes = ("human_life", "personal_story")
+    for mood, state in (("guarded", GUARDED), ("neutral", NEUTRAL), ("open", OPEN)):
+        for seed in range(3):
+            move = _move(persona, lang, text, codes, mood, state, seed=seed)
+            if move.kind == "fact":
+                continue  # an open respondent's own story of a loss answers it well
+            if move.kind == "topic":
+                # a topic the story is about by meaning ("Nearly everyone has someone now")
+                assert move.source.partition(":")[2] in about, (persona_id, mood, move)
+                continue
+            assert move.source == "condolence", (persona_id, mood, move)
+            assert re.search(r"sorry|сочувству", move.line, re.IGNORECASE), (mood, move.line)
+
+
+def test_a_story_without_a_death_gets_no_condolence_and_no_topic_named_in_passing() -> None:
+    # "Our mum couldn't sleep" named the mobilised soldier's mother's topic of other mothers
+    # ("It's no easier for them than for us"); nobody died, so nobody offers condolences.
+    mother = load_persona(bundled_personas_dir() / "mobilised-son-mother.yaml")
+    for lang, text in (
+        (
+            "en",
+            "My brother served too, years ago. Our mum couldn't sleep the whole time he was away.",
+        ),
+        ("ru", "Мой брат тоже служил когда-то. Мама всё время не спала, пока он был там."),
+    ):
+        for mood, state in (("guarded", GUARDED), ("neutral", NEUTRAL)):
+            move = _move(mother, lang, text, ("personal_story", "human_life"), mood, state)
+            assert move.source == "reaction:personal_story", (lang, mood, move)
+
+
+def test_a_story_about_one_of_their_topics_is_still_answered_on_it() -> None:
+    # A story that is about their topic by meaning, not a word in passing, keeps its answer.
+    text = "My grandfather fought at Stalingrad. He never talked about it."
+    move = _move(FIRM, "en", text, ("personal_story",), "neutral", NEUTRAL)
+    assert move.source.startswith("topic:ww2"), move
+    # And a death told before a question is answered as a question.
+    text = "My friend's son was killed there. Do you know anyone at the front?"
+    codes = ("closed_question", "human_life", "personal_story")
+    move = _move(FIRM, "en", text, codes, "neutral", NEUTRAL)
+    assert move.source != "condolence", move

@@ -46,11 +46,18 @@ from typing import Any, Literal
 from simulator.codes import QUESTION_CODES, Code, Lang
 from simulator.coding.features import sentences
 from simulator.coding.text import analyse
-from simulator.engine.lore import KEY_SCORE, Match, lore_index, question_sentence
+from simulator.engine.lore import (
+    KEY_SCORE,
+    Match,
+    has_key,
+    lore_index,
+    question_sentence,
+    words_of,
+)
 from simulator.engine.people import introduce
 from simulator.engine.smalltalk import PREFIX as SMALLTALK
 from simulator.engine.smalltalk import shared_ids
-from simulator.persona import Lines, Mood, MoodLines, Persona, Topic
+from simulator.persona import Keys, Lines, Mood, MoodLines, Persona, Topic
 from simulator.session import RespondentState
 from simulator.yaml_data import load_yaml
 
@@ -89,6 +96,11 @@ ANSWERED_NOT_THANKED: frozenset[Code] = frozenset(
 )
 """Warm codes of a question that get no reaction: "Thank you for telling me. Who do you talk to
 most?" is not answered "Well, I try"."""
+TOLD_CODES: frozenset[Code] = frozenset(
+    {"personal_story", "common_ground", "affirmation", "human_life", "empathy"}
+)
+"""Codes of a caller's story told for its own sake: one with any other code asks, lectures or
+blames, and is answered on that."""
 PUSHED: frozenset[str] = frozenset({"guilt", "confront", "lecture"})
 """Reactions a guarded or hostile respondent follows with their own view (a push-back)."""
 WARMED: frozenset[str] = frozenset(
@@ -488,7 +500,7 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
             accepted = _pick(lines, memory, rng)
             # "Sorry, that came out harsh. My friend's son died there.": the loss is not
             # passed over with a bare "Fine. Let's leave it."
-            told_loss = {"personal_story", "human_life"} <= set(codes)
+            told_loss = "personal_story" in codes and tells_of_loss(line, lang)
             condolences = _courtesy_data("apology")["loss"][lang].get(mood, [])
             if told_loss and condolences:
                 return Move("apology", "apology", f"{accepted} {_pick(condolences, memory, rng)}")
@@ -555,6 +567,18 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
         return Move("react", "light_story", _pick(lines, memory, rng))
     if mood == "open" and not raised and INVITING & set(codes) and rng.random() < 0.5:
         if found := _untold_fact(situation):
+            return found
+    # A story of the caller's own about loss or the war ("My friend's son was killed at the
+    # front", "Our mum couldn't sleep while my brother served") is met with sympathy for a loss
+    # (`story.yaml`) or their reaction to a story, not with a topic it names in passing (their
+    # own son, "murderers", other mothers); a topic it is really about (their grandfather's
+    # war) is answered as before.
+    tells_own = "personal_story" in codes and not set(codes) - TOLD_CODES
+    if not asks and tells_own and not about and line:
+        condolences = _courtesy_data("story")["loss"][lang].get(mood, [])
+        if tells_of_loss(line, lang) and _fresh(condolences, memory):
+            return Move("react", "condolence", _pick(_fresh(condolences, memory), memory, rng))
+        if raised and (found := reaction("personal_story", fresh_only=True)):
             return found
     for match in raised:
         topic = topics[match.id]
@@ -756,6 +780,17 @@ def _story_examples() -> tuple[Any, Any]:
     from simulator.coding.encoder import embed
 
     return embed(_courtesy_data("story")["light"]), embed(_courtesy_data("story")["heavy"])
+
+
+@cache
+def _loss_keys() -> Keys:
+    return Keys.model_validate(_courtesy_data("story")["loss_keys"])
+
+
+def tells_of_loss(line: str, lang: Lang) -> bool:
+    """Whether the caller's line tells of a death ("my friend's son was killed", «у подруги сын
+    погиб»): one of `story.yaml`'s `loss_keys`."""
+    return has_key(_loss_keys(), lang, words_of(line, lang))
 
 
 def light_story(line: str) -> bool:
