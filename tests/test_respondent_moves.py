@@ -1205,3 +1205,26 @@ def test_a_story_about_one_of_their_topics_is_still_answered_on_it() -> None:
     codes = ("closed_question", "human_life", "personal_story")
     move = _move(FIRM, "en", text, codes, "neutral", NEUTRAL)
     assert move.source != "condolence", move
+
+
+def test_a_reply_does_not_open_like_the_last_two_when_another_line_fits() -> None:
+    # A scripted call gave the doubtful patriot «Понимаете, ...» in three of six replies.
+    said = [
+        "Понимаете, я вообще-то обед готовлю.",
+        "Тихо у нас, спокойно.",
+        "Понимаете, так было надо.",
+    ]
+    memory = MoveMemory.of(said, [None] * len(said))
+    text = "Вы правда думаете, что там фашисты? Это же пропаганда!"
+    lines = set()
+    for seed in range(8):
+        move = _move(PATRIOT, "ru", text, ("confront",), "neutral", NEUTRAL, memory, seed)
+        assert move.source == "reaction:confront", move
+        lines.add(move.line)
+    assert lines == {"Зачем вы так резко? Я же с вами нормально."}
+    # With no such reply before it, either of her two lines may come.
+    lines = {
+        _move(PATRIOT, "ru", text, ("confront",), "neutral", NEUTRAL, seed=seed).line
+        for seed in range(8)
+    }
+    assert "Понимаете, так вы меня не убедите." in lines

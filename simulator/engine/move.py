@@ -332,11 +332,18 @@ def _asks_opinion(line: str, lang: Lang, words: list[str]) -> bool:
     return any((w in found) if " " not in w else (w in text) for w in words)
 
 
+RECENT_OPENERS = 2
+"""A line is picked, where a fresh one allows, that does not open with the first word of any of
+the respondent's last this many replies."""
+
+
 def _pick(lines: list[str], memory: MoveMemory, rng: random.Random) -> str:
     """A line not said yet in this call when there is one, else the one said longest ago."""
     fresh = _fresh(lines, memory)
     if fresh:
-        return rng.choice(fresh)
+        # «Понимаете, ...» three replies running reads as a recording, not a speech habit.
+        recent = {_opener(said) for said in memory.said[-RECENT_OPENERS:]}
+        return rng.choice([line for line in fresh if _opener(line) not in recent] or fresh)
     return min(lines, key=lambda line: max(i for i, s in enumerate(memory.said) if line in s))
 
 
