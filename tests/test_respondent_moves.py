@@ -1228,3 +1228,14 @@ def test_a_reply_does_not_open_like_the_last_two_when_another_line_fits() -> Non
         for seed in range(8)
     }
     assert "Понимаете, так вы меня не убедите." in lines
+
+
+def test_an_open_question_is_not_answered_with_a_bare_of_course_they_do() -> None:
+    # A scripted call: "I read that Russia is bombing civilians in Ukraine. What do you think
+    # about that?" got the firm supporter's "Of course they do. Everyone suffers.", an answer
+    # to "Do Ukrainians suffer?" that here agrees Russia bombs civilians.
+    text = "I read that Russia is bombing civilians in Ukraine. What do you think about that?"
+    codes = ("open_question", "human_life", "lecture")
+    lines = {_move(FIRM, "en", text, codes, "guarded", GUARDED, seed=s).line for s in range(12)}
+    assert "Everyone suffers." in lines
+    assert not any(line.startswith("Of course they do") for line in lines), lines

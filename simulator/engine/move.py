@@ -696,9 +696,11 @@ def _most_like(
 
 YES_OR_NO = frozenset(
     "да нет конечно наверное думаю пожалуй ну так yes no i think so don't of course probably sure "
-    "yeah not really".split()
+    "yeah not really they do does it is are we".split()
 )
-"""Words of a bare yes or no ("Да.", "I think so."): no answer to "what do you think of it?"."""
+"""Words of a bare yes or no ("Да.", "I think so.", "Of course they do."): no answer to "what
+do you think of it?" ("I read that Russia is bombing civilians. What do you think?" answered
+"Of course they do. Everyone suffers." agrees to what was never asked)."""
 
 
 def _without_yes_or_no(line: str) -> str:
@@ -706,7 +708,7 @@ def _without_yes_or_no(line: str) -> str:
     answer to an open question ("How do you feel about the war?" is not answered "Да. ...")."""
     parts = sentences(line)
     first = re.findall(r"[\w']+", parts[0].lower()) if parts else []
-    if len(parts) > 1 and first and len(first) <= 3 and set(first) <= YES_OR_NO:
+    if len(parts) > 1 and first and len(first) <= 4 and set(first) <= YES_OR_NO:
         return line[line.index(parts[1]) :].strip()
     return line
 
