@@ -1239,3 +1239,35 @@ def test_an_open_question_is_not_answered_with_a_bare_of_course_they_do() -> Non
     lines = {_move(FIRM, "en", text, codes, "guarded", GUARDED, seed=s).line for s in range(12)}
     assert "Everyone suffers." in lines
     assert not any(line.startswith("Of course they do") for line in lines), lines
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "lang", "text", "entry"),
+    [
+        # Scripted calls this round: each was answered from the entry in the comment.
+        ("suspicious-respondent", "ru", "А вам самому не страшно, что могут призвать?",
+         "fear_mobilisation"),  # «не страшно» of "is it safe to talk": «Все звонки пишутся»
+        ("suspicious-respondent", "en", "Aren't you afraid you could be called up yourself?",
+         "fear_mobilisation"),
+        ("suspicious-respondent", "ru", "Слушайте, а у вас на работе кого-нибудь мобилизовали?",
+         "families_at_front"),  # his job: «Инженер. Больше ничего не скажу.»
+        ("it-worker", "ru", "Слушайте, а у вас на работе кого-нибудь мобилизовали?",
+         "families_at_front"),  # his job: «Ну, за компьютером сижу, как все.»
+        ("suspicious-respondent", "en", "Has anyone at your work been mobilised?",
+         "families_at_front"),
+        ("suspicious-respondent", "ru", "а вы как думаете, зачем это всё вообще?",
+         "the_war"),  # how he copes: «Держусь, как все. Куда деваться.»
+        # ...and asking whether it is safe to talk is still that.
+        ("doubtful-patriot", "ru", "Вам не страшно со мной по телефону разговаривать?",
+         "safe_to_talk"),
+        ("suspicious-respondent", "ru", "Вам не страшно со мной по телефону разговаривать?",
+         "recording_fsb"),
+        ("mobilised-son-mother", "ru", "А вообще не страшно так говорить, по телефону?",
+         "safe_to_talk"),
+    ],
+)  # fmt: skip
+def test_a_question_is_answered_from_the_entry_it_asks_about(
+    persona_id: str, lang: str, text: str, entry: str
+) -> None:
+    persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
+    assert lore_index(persona, lang).matches(text)[0].id == entry
