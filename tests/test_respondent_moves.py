@@ -339,6 +339,14 @@ def test_leave_taking_is_heard_however_warmly_it_is_put() -> None:
     assert goodbye_kind("Thank you so much for this talk, I really enjoyed it.", "en") == "thanks"
     assert goodbye_kind("Спасибо вам большое за этот разговор.", "ru") == "thanks"
     assert goodbye_kind("Спасибо большое, что поговорили со мной.", "ru") == "thanks"
+    # A scripted call: a week's time between "may I" and "call" was answered «Да живём
+    # потихоньку, как все.»
+    line = "Спасибо вам огромное. Можно я вам через недельку ещё позвоню?"
+    assert goodbye_kind(line, "ru") == "call_again"
+    assert goodbye_kind("Можно я вам на следующей неделе позвоню?", "ru") == "call_again"
+    assert goodbye_kind("Could I call you next week?", "en") == "call_again"
+    # ...and asking leave to say why one called is no leave-taking.
+    assert goodbye_kind("Можно я вам объясню, почему позвонила?", "ru") is None
 
 
 @pytest.mark.parametrize(
