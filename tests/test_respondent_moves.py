@@ -1265,6 +1265,10 @@ def test_an_open_question_is_not_answered_with_a_bare_of_course_they_do() -> Non
          "families_at_front"),
         ("suspicious-respondent", "ru", "а вы как думаете, зачем это всё вообще?",
          "the_war"),  # how he copes: «Держусь, как все. Куда деваться.»
+        ("village-pensioner", "ru", "А что для вас самое главное сейчас?",
+         "hopes"),  # her day: «Автолавка нынче приезжала, я за хлебом сходила...»
+        ("firm-supporter", "en", "What matters most to you right now?", "hopes"),
+        ("it-worker", "ru", "А что для вас сейчас важнее всего?", "hopes"),
         # ...and asking whether it is safe to talk is still that.
         ("doubtful-patriot", "ru", "Вам не страшно со мной по телефону разговаривать?",
          "safe_to_talk"),
