@@ -283,3 +283,17 @@ def test_a_quoted_title_does_not_cut_the_phrase_a_suggestion_echoes() -> None:
     line = "У коллег дети рассказывают про «Разговоры о важном». Ну такое."
     assert echo_phrase(line) == "У коллег дети рассказывают про Разговоры о важном"
     assert echo_phrase('He said "it is fine", but nobody believes that.') == "He said it is fine"
+
+
+def test_an_echo_is_a_whole_clause_where_one_fits_not_one_cut_off() -> None:
+    # A scripted call's "Try instead" read: You said "my husband Kolya will be back from the…".
+    from simulator.scoring.turns import echo_phrase
+
+    line = (
+        "Oh, all day on the till, my feet are aching. I'm home now peeling potatoes, my husband"
+        " Kolya will be back from the plant soon."
+    )
+    assert echo_phrase(line) == "all day on the till"
+    # Where every clause is long, the longest is cut and shown cut.
+    long = "Every single morning I walk the dog along the river before anyone else is awake."
+    assert echo_phrase(long) == "Every single morning I walk the dog along…"

@@ -114,21 +114,24 @@ def clip(text: str, max_chars: int) -> str:
 
 
 def echo_phrase(text: str | None, max_words: int = 8) -> str | None:
-    """A short phrase from a respondent's line to echo back: its longest clause of two
-    words or more that is not a question, cut to `max_words`; None when the line has nothing
-    to echo ("Hello?", "Who is this?")."""
+    """A short phrase from a respondent's line to echo back: its longest clause of two to
+    `max_words` words that is not a question; where every clause is longer, the longest cut to
+    `max_words` (a volunteer cannot say 'You said "my husband Kolya will be back from the…"'
+    where "all day on the till" was there whole); None when the line has nothing to echo
+    ("Hello?", "Who is this?")."""
     if not text:
         return None
-    best: list[str] = []
+    clauses: list[list[str]] = []
     for sentence in _SENTENCE.findall(text):
         if "?" in sentence:
             continue
         for clause in _CLAUSE_BREAK.split(sentence):
             words = [w for w in (word.strip(_QUOTES) for word in clause.split()) if w]
-            if len(words) >= 2 and len(words) > len(best):
-                best = words
-    if not best:
+            if len(words) >= 2:
+                clauses.append(words)
+    whole = [words for words in clauses if len(words) <= max_words]
+    if whole:
+        return " ".join(max(whole, key=len))
+    if not clauses:
         return None
-    if len(best) > max_words:
-        return " ".join(best[:max_words]) + ELLIPSIS
-    return " ".join(best)
+    return " ".join(max(clauses, key=len)[:max_words]) + ELLIPSIS
