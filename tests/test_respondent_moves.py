@@ -1283,3 +1283,20 @@ def test_a_question_is_answered_from_the_entry_it_asks_about(
 ) -> None:
     persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
     assert lore_index(persona, lang).matches(text)[0].id == entry
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "Вы знаете, что ваша армия бомбит мирные города?"),
+        ("en", "Do you know your army is bombing peaceful cities?"),
+    ],
+)
+def test_an_accusation_about_the_army_is_not_hit_back_with_mobilisation(
+    lang: str, text: str
+) -> None:
+    # A scripted call: «Спорить не буду. Я новости каждый день смотрю. Надо будет, призовут.»
+    for seed in range(6):
+        move = _move(FIRM, lang, text, ("human_life", "confront"), "guarded", GUARDED, seed=seed)
+        assert move.source == "reaction:confront", move
+        assert "mobilisation" not in repr(move), move
