@@ -440,6 +440,8 @@ def test_leave_to_ask_about_something_is_answered_on_it(
         ("ru", "Простите. Я неудачно выразился.", ()),
         ("ru", "Извините, я не хотел вас обидеть.", ()),
         ("en", "Sorry. That came out wrong.", ()),
+        ("en", "I'm really sorry, that came out wrong.", ("empathy",)),
+        ("en", "I'm very sorry for what I said.", ()),
         # An apology the coder heard as blame is still an apology.
         ("en", "I'm sorry, I didn't mean to lecture you.", ("empathy", "confront")),
         ("ru", "Виновата, погорячилась.", ()),
@@ -466,6 +468,13 @@ def test_an_apology_is_accepted_not_met_with_who_are_you(lang: str, text: str, c
             "reaction:confront",
         ),
         ("en", "I'm so sorry about your son.", ("empathy",), "topic:son"),
+        # A scripted call: "Oh, it's fine, really." as if the caller had apologised.
+        (
+            "en",
+            "I'm so sorry. Not knowing if they're alive must be awful.",
+            ("empathy", "human_life"),
+            "reaction:empathy",
+        ),
     ],
 )
 def test_blame_after_sorry_and_sympathy_are_not_apologies(
@@ -1300,3 +1309,12 @@ def test_an_accusation_about_the_army_is_not_hit_back_with_mobilisation(
         move = _move(FIRM, lang, text, ("human_life", "confront"), "guarded", GUARDED, seed=seed)
         assert move.source == "reaction:confront", move
         assert "mobilisation" not in repr(move), move
+
+
+def test_family_or_friends_in_ukraine_asks_about_their_relatives_there() -> None:
+    # A scripted call: answered with her daughter who does not like to talk politics.
+    for lang, text in (
+        ("en", "Do you have family or friends in Ukraine?"),
+        ("ru", "У вас есть родные или друзья в Украине?"),
+    ):
+        assert lore_index(PATRIOT, lang).matches(text)[0].id == "relatives_ukraine"
