@@ -1281,6 +1281,9 @@ def test_an_open_question_is_not_answered_with_a_bare_of_course_they_do() -> Non
         ("mobilised-son-mother", "ru", "Вы, наверное, каждый день ждёте его звонка.",
          "phone_calls"),  # «звонок» of "who are you": «Я со смены только пришла. А вы кто будете?»
         ("mobilised-son-mother", "en", "You must wait for his call every day.", "phone_calls"),
+        ("it-worker", "en", "What would need to change for you to feel safe speaking openly?",
+         "phone_safety"),  # how life has changed: "Everything's fine, nothing's changed."
+        ("it-worker", "ru", "Вы можете говорить открыто о войне?", "phone_safety"),
         # ...and asking whether it is safe to talk is still that.
         ("doubtful-patriot", "ru", "Вам не страшно со мной по телефону разговаривать?",
          "safe_to_talk"),
