@@ -1278,6 +1278,7 @@ def test_an_open_question_is_not_answered_with_a_bare_of_course_they_do() -> Non
          "hopes"),  # her day: «Автолавка нынче приезжала, я за хлебом сходила...»
         ("firm-supporter", "en", "What matters most to you right now?", "hopes"),
         ("it-worker", "ru", "А что для вас сейчас важнее всего?", "hopes"),
+        ("mobilised-son-mother", "ru", "Что для вас сейчас самое главное?", "hopes"),
         ("mobilised-son-mother", "ru", "Вы, наверное, каждый день ждёте его звонка.",
          "phone_calls"),  # «звонок» of "who are you": «Я со смены только пришла. А вы кто будете?»
         ("mobilised-son-mother", "en", "You must wait for his call every day.", "phone_calls"),
