@@ -575,18 +575,16 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     if mood == "open" and not raised and INVITING & set(codes) and rng.random() < 0.5:
         if found := _untold_fact(situation):
             return found
-    # A story of the caller's own about loss or the war ("My friend's son was killed at the
-    # front", "Our mum couldn't sleep while my brother served") is met with sympathy for a loss
-    # (`story.yaml`) or their reaction to a story, not with a topic it names in passing (their
-    # own son, "murderers", other mothers); a topic it is really about (their grandfather's
-    # war) is answered as before.
+    # A caller's story of a death in the war ("My friend's son was killed at the front") is
+    # met with sympathy (`story.yaml`), not with a topic it names in passing (their own son,
+    # "murderers"); a topic it is really about is answered as before. (Any heavy story's topic
+    # named in passing giving way to their reaction to a story was tried: on the held-out
+    # scripts it took the grandfather's war from stories about a grandfather's war.)
     tells_own = "personal_story" in codes and not set(codes) - TOLD_CODES
     if not asks and tells_own and not about and line:
         condolences = _courtesy_data("story")["loss"][lang].get(mood, [])
         if tells_of_loss(line, lang) and _fresh(condolences, memory):
             return Move("react", "condolence", _pick(_fresh(condolences, memory), memory, rng))
-        if raised and (found := reaction("personal_story", fresh_only=True)):
-            return found
     for match in raised:
         topic = topics[match.id]
         source = _topic_source(persona, topic.id)
