@@ -131,7 +131,9 @@ def echo_phrase(text: str | None, max_words: int = 8) -> str | None:
                 clauses.append(words)
     whole = [words for words in clauses if len(words) <= max_words]
     if whole:
-        return " ".join(max(whole, key=lambda words: len(words)))
+        longest: list[str] = max(whole, key=len)
+        return " ".join(longest)
     if not clauses:
         return None
-    return " ".join(max(clauses, key=lambda words: len(words))[:max_words]) + ELLIPSIS
+    cut: list[str] = max(clauses, key=len)[:max_words]
+    return " ".join(cut) + ELLIPSIS
