@@ -1327,3 +1327,16 @@ def test_family_or_friends_in_ukraine_asks_about_their_relatives_there() -> None
         ("ru", "У вас есть родные или друзья в Украине?"),
     ):
         assert lore_index(PATRIOT, lang).matches(text)[0].id == "relatives_ukraine"
+
+
+@pytest.mark.parametrize("persona_id", _PERSONAS)
+def test_a_worrying_grandmother_is_not_the_war_their_grandfather_fought(persona_id: str) -> None:
+    # A scripted call: "I think every grandparent worries. My own grandmother used to worry
+    # about me all the time." got "My father got as far as Königsberg..." ("grandparent" was
+    # a key of the Great Patriotic War).
+    persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
+    text = (
+        "I think every grandparent worries. My own grandmother used to worry about me all the time."
+    )
+    found = lore_index(persona, "en").matches(text)
+    assert not found or not found[0].id.startswith("ww2"), found[:2]
