@@ -1294,6 +1294,19 @@ def test_an_open_question_is_not_answered_with_a_bare_of_course_they_do() -> Non
          "recording_fsb"),
         ("mobilised-son-mother", "ru", "А вообще не страшно так говорить, по телефону?",
          "safe_to_talk"),
+        # Asking how they feel about the war is asking where they stand, not why it began:
+        # the IT worker answered «Президент есть президент» from his politics small talk.
+        ("it-worker", "ru", "А как вы относитесь к войне?", "support_operation"),
+        ("it-worker", "en", "How do you feel about the war?", "support_operation"),
+        ("firm-supporter", "ru", "Что вы думаете о войне?", "support_operation"),
+        ("mobilised-son-mother", "en", "What's your view on the war?", "support_operation"),
+        ("village-pensioner", "ru", "Как вы относитесь к тому, что происходит?",
+         "support_operation"),
+        ("doubtful-patriot", "en", "What do you think about the war in Ukraine?",
+         "support_operation"),
+        # ...while why it began is still their own account of it.
+        ("it-worker", "en", "What do you think the war is really about?", "politics"),
+        ("firm-supporter", "ru", "Из-за чего, по-вашему, на самом деле эта война?", "nato"),
     ],
 )  # fmt: skip
 def test_a_question_is_answered_from_the_entry_it_asks_about(
