@@ -29,6 +29,10 @@ by mood; and the time from the volunteer's Enter to the first word on screen.
                            read once, in round 10
         [--scripts heldout6]  the sixth (`practical`, everyday life, and `gentle`, who mostly
                            listens), written after round 10's fixes, never seen before round 11
+        [--scripts heldout7|heldout8]  `guide` and `debater`, `mirror` and `rookie` (rounds 12, 13)
+        [--scripts heldout9]  the ninth (`direct`, who asks opinion questions outright, and
+                           `bereaved`, a Ukrainian who lost someone, snaps once and apologises),
+                           written blind to the lore and frozen before round 24 read them
 """
 
 from __future__ import annotations
@@ -59,6 +63,7 @@ HELD_OUT = {
     "heldout6": ("practical", "gentle"),
     "heldout7": ("guide", "debater"),
     "heldout8": ("mirror", "rookie"),
+    "heldout9": ("direct", "bereaved"),
 }
 """Held-out set -> its two volunteers, in tests/data/scripts/<set>/<volunteer>.<lang>.txt."""
 SCRIPT_SETS = {
