@@ -12,7 +12,13 @@ from simulator.config import bundled_personas_dir
 from simulator.engine import reply_check
 from simulator.engine.call import Call
 from simulator.engine.lore import lore_index
-from simulator.engine.move import MoveMemory, choose_move, goodbye_kind, is_goodbye
+from simulator.engine.move import (
+    MoveMemory,
+    asks_either_or,
+    choose_move,
+    goodbye_kind,
+    is_goodbye,
+)
 from simulator.engine.smalltalk import with_small_talk
 from simulator.llm.fake import FakeBackend
 from simulator.persona_loader import load_persona
@@ -1353,3 +1359,85 @@ def test_a_worrying_grandmother_is_not_the_war_their_grandfather_fought(persona_
     )
     found = lore_index(persona, "en").matches(text)
     assert not found or not found[0].id.startswith("ww2"), found[:2]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "For you, is it a war or a special operation?"),
+        ("ru", "А для вас это война или всё-таки спецоперация?"),
+    ],
+)
+def test_war_or_special_operation_is_asked_about_the_word_and_not_answered_yes(
+    lang: str, text: str
+) -> None:
+    # Round 24's held-out `direct` calls: this was matched to the firm supporter's stance on
+    # the operation and answered "Yes. I'm on our side." / «Да. Я за своих.».
+    persona = with_small_talk(FIRM)
+    assert lore_index(persona, lang).matches(text)[0].id == "is_it_war"
+    for seed in range(8):
+        move = _move(persona, lang, text, ("closed_question",), "guarded", GUARDED, seed=seed)
+        assert move.source == "stance:is_it_war", move
+        assert not re.match(r"(Yes|No|Да|Нет)\b", move.line), move.line
+
+
+def test_a_choice_is_not_answered_with_a_bare_yes_first() -> None:
+    # An either-or question is closed, yet "Yes." answers neither half.
+    stance = next(s for s in FIRM.lore.stances if s.id == "support_operation")
+    assert "Yes. I'm on our side." in stance.answers.guarded.en
+    persona = with_small_talk(FIRM)
+    text = "Are you for or against what's happening?"
+    lines = set()
+    for seed in range(12):
+        move = _move(persona, "en", text, ("closed_question",), "guarded", GUARDED, seed=seed)
+        assert move.source == "stance:support_operation", move
+        lines.add(move.line)
+    assert "I'm on our side." in lines and not any(re.match(r"Yes\.", x) for x in lines), lines
+    # "...or not?" is still a yes-or-no question.
+    assert not asks_either_or("Do you support it or not?")
+    assert not asks_either_or("Вы им верите или нет?")
+    assert asks_either_or("Вы за или против?")
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "entry"),
+    [
+        ("it-worker", "mobilisation"),  # was the call itself: "Fine, you've got the right to call"
+        ("village-pensioner", "fear_mobilisation"),  # was "Well, since you've rung, go on"
+        ("mobilised-son-mother", "mobilisation"),  # was her son's phone calls
+        ("suspicious-respondent", "mobilisation"),
+    ],
+)
+def test_being_called_up_is_not_a_phone_call(persona_id: str, entry: str) -> None:
+    persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
+    text = "Would you go yourself if they called you up?"
+    assert lore_index(persona, "en").matches(text)[0].id == entry
+
+
+@pytest.mark.parametrize(
+    ("lang", "where", "trust"),
+    [
+        ("en", "Where do you get your news from? TV, internet, Telegram?",
+         "Do you trust it? Like, do you think they tell you the whole truth?"),
+        ("ru", "А новости вы откуда узнаёте? Телевизор, интернет, телеграм?",
+         "И вы им доверяете? Как думаете, вам там всю правду говорят?"),
+    ],
+)  # fmt: skip
+def test_a_topic_answers_with_the_line_that_fits_the_question(
+    lang: str, where: str, trust: str
+) -> None:
+    # Round 24's held-out calls: the doubtful patriot answered "Where do you get your news?"
+    # with "the truth is somewhere in between" and then "Do you trust it?" with where her news
+    # comes from. Each of her news lines says something of its own; the one asked for comes.
+    topic = next(t for t in PATRIOT.lore.topics if t.id == "news_chat")
+    lines = topic.lines.neutral.get(lang)
+    sources, in_between = lines[1], lines[2]  # "I watch the news in the evening, ..."
+    assert ("чат" in sources or "chat" in sources) and (
+        "посередине" in in_between or "between" in in_between
+    )
+    codes = ("closed_question",)
+    for seed in range(8):
+        asked_where = _move(PATRIOT, lang, where, codes, "neutral", OPEN, seed=seed)
+        assert asked_where.source == "topic:news_chat" and asked_where.line != in_between
+        asked_trust = _move(PATRIOT, lang, trust, codes, "neutral", OPEN, seed=seed)
+        assert asked_trust.source == "topic:news_chat" and asked_trust.line != sources

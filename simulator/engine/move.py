@@ -347,6 +347,36 @@ def _pick(lines: list[str], memory: MoveMemory, rng: random.Random) -> str:
     return min(lines, key=lambda line: max(i for i, s in enumerate(memory.said) if line in s))
 
 
+FIT_MARGIN = 0.1
+"""An answer is picked among the fresh lines whose meaning (cosine with the question asked) is
+within this of the best-fitting one: a topic's lines each say something of their own, and "Do
+you trust it?" is not answered with where the news comes from when the line about trust is
+there. Lines about as near as each other are still picked at random."""
+
+
+def _pick_answer(lines: list[str], memory: MoveMemory, rng: random.Random, asked: str) -> str:
+    """`_pick` for an answer to the question `asked`: a fresh line among those that fit the
+    question best (`FIT_MARGIN`), then, among those, one that does not open like the last
+    replies (an answer that fits matters more than a varied opening)."""
+    fresh = _fresh(lines, memory)
+    if not asked or len(fresh) < 2:
+        return _pick(lines, memory, rng)
+    from simulator.coding.encoder import embed_one
+
+    question = embed_one(_question_part(asked))
+    fit = [float(embed_one(line) @ question) for line in fresh]
+    best = max(fit)
+    fitting = [line for line, f in zip(fresh, fit, strict=True) if f >= best - FIT_MARGIN]
+    recent = {_opener(said) for said in memory.said[-RECENT_OPENERS:]}
+    return rng.choice([line for line in fitting if _opener(line) not in recent] or fitting)
+
+
+def _question_part(line: str) -> str:
+    """The sentences of `line` that ask (all of it when none ends in "?")."""
+    asked = [part for part in sentences(line) if part.rstrip().endswith("?")]
+    return " ".join(asked) or line
+
+
 def _fresh(lines: list[str], memory: MoveMemory) -> list[str]:
     """The lines not said yet in this call (alone or as part of a longer reply)."""
     return [line for line in lines if not any(line in s for s in memory.said)]
@@ -471,10 +501,10 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
         lines = _closing()[1][goodbye][lang][mood]
         return Move("closing", f"closing:{goodbye}", _pick(lines, memory, rng))
 
-    def move(kind: MoveKind, source: str, lines: list[str]) -> Move | None:
+    def move(kind: MoveKind, source: str, lines: list[str], asked: str = "") -> Move | None:
         if not lines:
             return None
-        return Move(kind, source, _pick(lines, memory, rng))
+        return Move(kind, source, _pick_answer(lines, memory, rng, asked))
 
     def reaction(code: Code, fresh_only: bool = False) -> Move | None:
         lines = _mood_lines(lore.reactions.get(code), mood, lang)
@@ -539,9 +569,10 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
         if match.kind == "stance" and asks and match.id in stances:
             stance = stances[match.id]
             if found := move(
-                "stance", f"stance:{stance.id}", _mood_lines(stance.answers, mood, lang)
+                "stance", f"stance:{stance.id}", _mood_lines(stance.answers, mood, lang), line
             ):
-                if "open_question" in codes and "closed_question" not in codes:
+                open_only = "open_question" in codes and "closed_question" not in codes
+                if open_only or asks_either_or(line):
                     return Move(found.kind, found.source, _without_yes_or_no(found.line))
                 return found
     for match in matches:
@@ -588,7 +619,8 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     for match in raised:
         topic = topics[match.id]
         source = _topic_source(persona, topic.id)
-        if found := move("topic", source, _mood_lines(topic.lines, mood, lang)):
+        topic_lines = _mood_lines(topic.lines, mood, lang)
+        if found := move("topic", source, topic_lines, line if asks else ""):
             return found
     for code in NEGATIVE_ORDER:
         if code in codes:
@@ -699,6 +731,17 @@ YES_OR_NO = frozenset(
 """Words of a bare yes or no ("Да.", "I think so.", "Of course they do."): no answer to "what
 do you think of it?" ("I read that Russia is bombing civilians. What do you think?" answered
 "Of course they do. Everyone suffers." agrees to what was never asked)."""
+
+
+_EITHER_OR = re.compile(r"\b(?:or|или|либо)\b(?!\s+(?:not|no|нет)\b)", re.IGNORECASE)
+
+
+def asks_either_or(line: str) -> bool:
+    """Whether the question in `line` offers a choice ("Is it a war or a special operation?",
+    «Вы за или против?»): not answered with a bare yes or no ("Yes. I'm on our side." to "war or
+    special operation?" answered what was not asked). "...or not?" is still a yes-or-no."""
+    asked = [part for part in sentences(line) if part.rstrip().endswith("?")] if line else []
+    return any(_EITHER_OR.search(part) for part in asked)
 
 
 def _without_yes_or_no(line: str) -> str:
