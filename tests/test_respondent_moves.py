@@ -1441,3 +1441,74 @@ def test_a_topic_answers_with_the_line_that_fits_the_question(
         assert asked_where.source == "topic:news_chat" and asked_where.line != in_between
         asked_trust = _move(PATRIOT, lang, trust, codes, "neutral", OPEN, seed=seed)
         assert asked_trust.source == "topic:news_chat" and asked_trust.line != sources
+
+
+@pytest.mark.parametrize(
+    ("lang", "loss", "more"),
+    [
+        ("ru", "Её убило в ноябре. Пошла за водой к колонке, и прилетело.",
+         "Мне дочка позвонила, говорит: мам, тёти Вали больше нет. А я стою на работе с "
+         "подносом и не понимаю, что она говорит."),
+        ("en", "My little brother Taras was killed near Bakhmut last year.",
+         "Taras had a daughter, she's four. She still asks when papa's coming back from work."),
+    ],
+)  # fmt: skip
+def test_more_of_a_death_told_earlier_is_met_with_sympathy(lang: str, loss: str, more: str) -> None:
+    # Round 24's held-out `bereaved` calls: after the caller told of a death, how they learned
+    # of it got «Ну, это дело житейское» (the reply to an everyday story) and the dead man's
+    # daughter got the respondent's own family ("My parents live nearby, they're retired.").
+    codes = ("personal_story",)
+    for persona_id in ("doubtful-patriot", "it-worker", "mobilised-son-mother"):
+        persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
+        for mood, state in (("guarded", GUARDED), ("neutral", NEUTRAL), ("open", OPEN)):
+            memory = MoveMemory.empty()
+            memory.loss_told = True
+            move = _move(persona, lang, more, codes, mood, state, memory)
+            # (an open respondent may answer with a loss of their own instead)
+            shares_own = mood == "open" and move.source.startswith("fact:")
+            assert move.source == "grief" or shares_own, (persona_id, mood, move)
+            # ...and without the death told before, the story is not grief.
+            assert _move(persona, lang, more, codes, mood, state).source != "grief"
+    # A call remembers the death told in an earlier turn.
+    call = Call(with_small_talk(PATRIOT), lang, FakeBackend([]), seed=3)
+    call.pick_up()
+    for text in (loss, more):
+        call.say(text)
+        list(call.reply())
+    assert call.turns[-1].move == "grief", call.turns[-1]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "Алло, здравствуйте. Меня зовут Ирина, я из Херсона. Вы только не бросайте "
+               "трубку, пожалуйста. Можно с вами просто поговорить?"),
+        ("en", "Hello, I'm Andriy, from Kharkiv. Please don't hang up. Can I just talk to you "
+               "for a bit?"),
+    ],
+)  # fmt: skip
+def test_asking_just_to_talk_is_asking_permission(lang: str, text: str) -> None:
+    # «Можно с вами просто поговорить?» got five personas' small talk about friends ("Есть
+    # рядом с кем поговорить?"): «просто» was not in the permission patterns.
+    for persona_id in ("doubtful-patriot", "firm-supporter", "village-pensioner"):
+        persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
+        move = _move(persona, lang, text, ("closed_question", "autonomy"), "guarded")
+        assert move.kind == "permission", (persona_id, move)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "How do people grieve over there? Do they talk about it, or keep it inside?"),
+        ("ru", "А у вас кто-нибудь из знакомых погиб? Или, может, раненые вернулись?"),
+    ],
+)
+def test_a_question_about_lives_is_not_agreed_with(lang: str, text: str) -> None:
+    # "Yes, you're right. Every boy is somebody's son" / «Ох, деточка, правду говорите» are the
+    # reactions to a caller who says lives matter, not answers to a question about them.
+    codes = ("open_question", "closed_question", "human_life")
+    for persona_id in ("mobilised-son-mother", "village-pensioner"):
+        persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
+        for seed in range(4):
+            move = _move(persona, lang, text, codes, "open", OPEN, seed=seed)
+            assert move.source != "reaction:human_life", (persona_id, move)

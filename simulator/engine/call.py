@@ -24,7 +24,7 @@ from simulator.engine.events import (
     ReplyToken,
 )
 from simulator.engine.lore import QUESTION_FLOOR, lore_index, restates
-from simulator.engine.move import Move, MoveMemory, choose_move, goodbye_kind
+from simulator.engine.move import Move, MoveMemory, choose_move, goodbye_kind, tells_of_loss
 from simulator.engine.prompt import PromptBuilder
 from simulator.engine.smalltalk import with_small_talk
 from simulator.engine.state import apply_turn, hangs_up, initial_state, mood_for
@@ -257,6 +257,9 @@ class Call:
         memory = MoveMemory.of([t.text for t in said], [t.move for t in said])
         if said:
             memory.restated = restates(volunteer.text, said[-1].text)
+        memory.loss_told = any(
+            tells_of_loss(t.text, self.lang) for t in self.turns[:-1] if t.speaker == "volunteer"
+        )
         index = lore_index(self.persona, self.lang)
         matches = index.matches(volunteer.text)
         asked = {"open_question", "closed_question"} & set(volunteer.codes or ())

@@ -92,10 +92,11 @@ POSITIVE_ORDER: tuple[Code, ...] = (
 )
 """Which warm code the respondent reacts to first."""
 ANSWERED_NOT_THANKED: frozenset[Code] = frozenset(
-    {"reflection", "affirmation", "autonomy", "open_question"}
+    {"reflection", "affirmation", "autonomy", "open_question", "human_life", "common_ground"}
 )
 """Warm codes of a question that get no reaction: "Thank you for telling me. Who do you talk to
-most?" is not answered "Well, I try"."""
+most?" is not answered "Well, I try", nor "Has anyone you know been killed there?" with
+agreement ("Yes, you're right. Every boy is somebody's son")."""
 TOLD_CODES: frozenset[Code] = frozenset(
     {"personal_story", "common_ground", "affirmation", "human_life", "empathy"}
 )
@@ -140,6 +141,9 @@ class MoveMemory:
     reflection of something never said is not answered as one ("That's what I said")."""
     topics_said: list[tuple[str, str]] = field(default_factory=list)
     """(topic id, the reply that spoke of it) for every topic the respondent spoke about."""
+    loss_told: bool = False
+    """Whether the caller told of a death earlier in this call (`tells_of_loss`): more of that
+    story is met with sympathy (`story.yaml` `grief`)."""
 
     @classmethod
     def empty(cls) -> MoveMemory:
@@ -600,7 +604,8 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
         bool({"personal_story", "common_ground"} & set(codes)) or len(line.split()) >= STORY_WORDS
     )
     about = any(m.meaning >= STORY_TOPIC for m in raised)
-    if not asks and storytelling and not about and line and light_story(line):
+    grieving = memory.loss_told or (bool(line) and tells_of_loss(line, lang))
+    if not asks and storytelling and not about and line and not grieving and light_story(line):
         lines = _courtesy("story")[1][lang][mood]
         return Move("react", "light_story", _pick(lines, memory, rng))
     if mood == "open" and not raised and INVITING & set(codes) and rng.random() < 0.5:
@@ -616,6 +621,14 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
         condolences = _courtesy_data("story")["loss"][lang].get(mood, [])
         if tells_of_loss(line, lang) and _fresh(condolences, memory):
             return Move("react", "condolence", _pick(_fresh(condolences, memory), memory, rng))
+    # More of a death the caller told of earlier in the call ("She still asks when papa's
+    # coming back", «мам, тёти Вали больше нет», "My mum goes to the cemetery every Sunday") is
+    # met with sympathy, not with a shrug meant for an everyday story ("Happens.") nor with
+    # their own family, which the story names in passing.
+    if not asks and tells_own and line and memory.loss_told:
+        grief = _fresh(_courtesy_data("story")["grief"][lang].get(mood, []), memory)
+        if grief:
+            return Move("react", "grief", _pick(grief, memory, rng))
     for match in raised:
         topic = topics[match.id]
         source = _topic_source(persona, topic.id)
