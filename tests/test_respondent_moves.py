@@ -1512,3 +1512,19 @@ def test_a_question_about_lives_is_not_agreed_with(lang: str, text: str) -> None
         for seed in range(4):
             move = _move(persona, lang, text, codes, "open", OPEN, seed=seed)
             assert move.source != "reaction:human_life", (persona_id, move)
+
+
+def test_the_dead_of_a_lecture_are_not_the_callers_own_loss() -> None:
+    # The held-out `rookie` lectured about "tens of thousands of Russian soldiers killed" and
+    # later told of his boy who loves dinosaurs: that is no grief to console.
+    call = Call(with_small_talk(PATRIOT), "en", FakeBackend([]), seed=3)
+    call.pick_up()
+    for text in (
+        "Independent journalists have counted tens of thousands of Russian soldiers killed, by "
+        "name, and that's only the ones they could confirm.",
+        "I've got a little boy, Alfie, he's five and completely obsessed with dinosaurs.",
+    ):
+        call.say(text)
+        list(call.reply())
+    assert "personal_story" not in (call.turns[1].codes or ())
+    assert call.turns[-1].move != "grief", call.turns[-1]

@@ -257,8 +257,12 @@ class Call:
         memory = MoveMemory.of([t.text for t in said], [t.move for t in said])
         if said:
             memory.restated = restates(volunteer.text, said[-1].text)
+        # A death the caller told of as their own story (not the dead of a lecture: "tens of
+        # thousands killed, and for what?").
         memory.loss_told = any(
-            tells_of_loss(t.text, self.lang) for t in self.turns[:-1] if t.speaker == "volunteer"
+            "personal_story" in (t.codes or ()) and tells_of_loss(t.text, self.lang)
+            for t in self.turns[:-1]
+            if t.speaker == "volunteer"
         )
         index = lore_index(self.persona, self.lang)
         matches = index.matches(volunteer.text)

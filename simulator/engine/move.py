@@ -142,8 +142,9 @@ class MoveMemory:
     topics_said: list[tuple[str, str]] = field(default_factory=list)
     """(topic id, the reply that spoke of it) for every topic the respondent spoke about."""
     loss_told: bool = False
-    """Whether the caller told of a death earlier in this call (`tells_of_loss`): more of that
-    story is met with sympathy (`story.yaml` `grief`)."""
+    """Whether the caller told of a death as their own story earlier in this call
+    (`personal_story` and `tells_of_loss`): more of that story is met with sympathy (`story.yaml`
+    `grief`)."""
 
     @classmethod
     def empty(cls) -> MoveMemory:
