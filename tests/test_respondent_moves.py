@@ -1528,3 +1528,22 @@ def test_the_dead_of_a_lecture_are_not_the_callers_own_loss() -> None:
         list(call.reply())
     assert "personal_story" not in (call.turns[1].codes or ())
     assert call.turns[-1].move != "grief", call.turns[-1]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "kind"),
+    [
+        ("en", "Anyway, thank you for talking to me, really. I know it's a strange call to get "
+               "from some foreigner.", "thanks"),
+        ("ru", "Спасибо вам большое, что поговорили, правда. Я понимаю, что странно, когда вот "
+               "так незнакомые звонят.", "thanks"),
+        ("en", "Thank you for not hanging up on me. Really.", "thanks"),
+        ("ru", "Спасибо вам, что выслушали. Правда, спасибо. Мне легче стало.", "thanks"),
+        ("ru", "Дай бог, чтобы больше никто никого не терял. Берегите своих.", "bye"),
+    ],
+)  # fmt: skip
+def test_thanks_with_a_word_about_the_call_takes_leave(lang: str, text: str, kind: str) -> None:
+    # Round 24's held-out calls: a sentence after the thanks saying the call was strange made
+    # them not a goodbye, and the respondent answered from the lore ("Oh, I thought it was my
+    # son. Who are you?" at the end of the call).
+    assert goodbye_kind(text, lang) == kind

@@ -212,7 +212,7 @@ CLOSINGS = ("call_again", "bye", "thanks")
 def _closing() -> tuple[dict[str, dict[str, re.Pattern[str]]], dict[str, Any]]:
     text = resources.files(__package__).joinpath("closing.yaml").read_text("utf-8")
     data = load_yaml(text)
-    patterns = {kind: _compiled(data["patterns"][kind]) for kind in CLOSINGS}
+    patterns = {kind: _compiled(data["patterns"][kind]) for kind in (*CLOSINGS, "thanks_tail")}
     return patterns, data["lines"]
 
 
@@ -237,7 +237,9 @@ def goodbye_kind(text: str, lang: Lang) -> str | None:
         parts = sentences(text)
         found = (i for i, part in enumerate(parts) if patterns["thanks"][lang].search(part))
         first = next(found, len(parts))
-        if any(len(part.split()) > 5 or "?" in part for part in parts[first + 1 :]):
+        tail = patterns["thanks_tail"][lang]
+        rest = [part for part in parts[first + 1 :] if not tail.search(part.strip())]
+        if any(len(part.split()) > 5 or "?" in part for part in rest):
             return None
     return kind
 
