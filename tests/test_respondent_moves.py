@@ -1547,3 +1547,19 @@ def test_thanks_with_a_word_about_the_call_takes_leave(lang: str, text: str, kin
     # them not a goodbye, and the respondent answered from the lore ("Oh, I thought it was my
     # son. Who are you?" at the end of the call).
     assert goodbye_kind(text, lang) == kind
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "How do people grieve over there? Do they talk about it, or keep it inside?"),
+        ("ru", "А как у вас люди горе переживают? Говорят об этом или всё в себе держат?"),
+    ],
+)
+def test_how_people_grieve_is_answered(lang: str, text: str) -> None:
+    # Round 24's held-out `bereaved` calls: this got how life has changed («Работаю, как
+    # работал. До пенсии год...») or "Hard to say"; it is shared small talk now (`grieving`).
+    for persona_id in ("doubtful-patriot", "it-worker", "village-pensioner"):
+        persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
+        move = _move(persona, lang, text, ("open_question", "closed_question"), "neutral", NEUTRAL)
+        assert move.source == "smalltalk:grieving", (persona_id, move)
