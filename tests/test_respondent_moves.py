@@ -1313,6 +1313,15 @@ def test_an_open_question_is_not_answered_with_a_bare_of_course_they_do() -> Non
         # ...while why it began is still their own account of it.
         ("it-worker", "en", "What do you think the war is really about?", "politics"),
         ("firm-supporter", "ru", "Из-за чего, по-вашему, на самом деле эта война?", "nato"),
+        # Being called up is not a phone call ("call you"): round 24's held-out `direct` calls.
+        ("it-worker", "en", "Would you go yourself if they called you up?",
+         "mobilisation"),  # was the call itself: "Fine, you've got the right to call"
+        ("village-pensioner", "en", "Would you go yourself if they called you up?",
+         "fear_mobilisation"),  # was "Well, since you've rung, go on"
+        ("mobilised-son-mother", "en", "Would you go yourself if they called you up?",
+         "mobilisation"),  # was her son's phone calls
+        ("suspicious-respondent", "en", "Would you go yourself if they called you up?",
+         "mobilisation"),
     ],
 )  # fmt: skip
 def test_a_question_is_answered_from_the_entry_it_asks_about(
@@ -1397,21 +1406,6 @@ def test_a_choice_is_not_answered_with_a_bare_yes_first() -> None:
     assert not asks_either_or("Do you support it or not?")
     assert not asks_either_or("Вы им верите или нет?")
     assert asks_either_or("Вы за или против?")
-
-
-@pytest.mark.parametrize(
-    ("persona_id", "entry"),
-    [
-        ("it-worker", "mobilisation"),  # was the call itself: "Fine, you've got the right to call"
-        ("village-pensioner", "fear_mobilisation"),  # was "Well, since you've rung, go on"
-        ("mobilised-son-mother", "mobilisation"),  # was her son's phone calls
-        ("suspicious-respondent", "mobilisation"),
-    ],
-)
-def test_being_called_up_is_not_a_phone_call(persona_id: str, entry: str) -> None:
-    persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
-    text = "Would you go yourself if they called you up?"
-    assert lore_index(persona, "en").matches(text)[0].id == entry
 
 
 @pytest.mark.parametrize(

@@ -380,8 +380,12 @@ def _pick_answer(lines: list[str], memory: MoveMemory, rng: random.Random, asked
 
 def _question_part(line: str) -> str:
     """The sentences of `line` that ask (all of it when none ends in "?")."""
-    asked = [part for part in sentences(line) if part.rstrip().endswith("?")]
-    return " ".join(asked) or line
+    return " ".join(_asking_sentences(line)) or line
+
+
+def _asking_sentences(line: str) -> list[str]:
+    """The sentences of `line` that end in "?"."""
+    return [part for part in sentences(line) if part.rstrip().endswith("?")] if line else []
 
 
 def _fresh(lines: list[str], memory: MoveMemory) -> list[str]:
@@ -607,7 +611,8 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
         bool({"personal_story", "common_ground"} & set(codes)) or len(line.split()) >= STORY_WORDS
     )
     about = any(m.meaning >= STORY_TOPIC for m in raised)
-    grieving = memory.loss_told or (bool(line) and tells_of_loss(line, lang))
+    tells_loss = bool(line) and tells_of_loss(line, lang)
+    grieving = memory.loss_told or tells_loss
     if not asks and storytelling and not about and line and not grieving and light_story(line):
         lines = _courtesy("story")[1][lang][mood]
         return Move("react", "light_story", _pick(lines, memory, rng))
@@ -622,7 +627,7 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     tells_own = "personal_story" in codes and not set(codes) - TOLD_CODES
     if not asks and tells_own and not about and line:
         condolences = _courtesy_data("story")["loss"][lang].get(mood, [])
-        if tells_of_loss(line, lang) and _fresh(condolences, memory):
+        if tells_loss and _fresh(condolences, memory):
             return Move("react", "condolence", _pick(_fresh(condolences, memory), memory, rng))
     # More of a death the caller told of earlier in the call ("She still asks when papa's
     # coming back", «мам, тёти Вали больше нет», "My mum goes to the cemetery every Sunday") is
@@ -756,8 +761,7 @@ def asks_either_or(line: str) -> bool:
     """Whether the question in `line` offers a choice ("Is it a war or a special operation?",
     «Вы за или против?»): not answered with a bare yes or no ("Yes. I'm on our side." to "war or
     special operation?" answered what was not asked). "...or not?" is still a yes-or-no."""
-    asked = [part for part in sentences(line) if part.rstrip().endswith("?")] if line else []
-    return any(_EITHER_OR.search(part) for part in asked)
+    return any(_EITHER_OR.search(part) for part in _asking_sentences(line))
 
 
 def _without_yes_or_no(line: str) -> str:
