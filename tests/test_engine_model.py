@@ -141,3 +141,24 @@ def test_the_callers_own_losses_are_heard_in_a_real_call(tmp_path: Path) -> None
     assert stored[-1] == story.text
     stored = [t.text for t in _stored(tmp_path / "second", calm).turns if t.speaker == "respondent"]
     assert stored[-1] == sorry.text
+
+
+def test_a_bereaved_caller_is_heard_in_a_real_call(tmp_path: Path) -> None:
+    # Round 24's held-out `bereaved` calls: the greeting got small talk about friends, more of
+    # the death got «Ну, это дело житейское», and "war or special operation?" got «Да. Я за
+    # своих.». On the real model, coder and SQLite file, in order.
+    from simulator.engine.move import _courtesy_data
+
+    call = _firm_call(tmp_path, seed=4)
+    hello = _answer(call, "Здравствуйте, меня зовут Ирина. Можно с вами просто поговорить?")
+    assert hello.move == "permission", hello
+    _answer(call, "У меня брат погиб под Бахмутом в прошлом году. Ему было тридцать один.")
+    more = _answer(
+        call, "Нам сообщили по телефону. Маме позвонил парень из его части, она так кричала."
+    )
+    grief = [line for lines in _courtesy_data("story")["grief"]["ru"].values() for line in lines]
+    assert more.move == "grief" and more.text in grief, more
+    word = _answer(call, "А для вас это война или всё-таки спецоперация?")
+    assert word.move == "stance:is_it_war" and not word.text.startswith("Да"), word
+    stored = [t for t in _stored(tmp_path, call).turns if t.speaker == "respondent"]
+    assert [t.text for t in stored[-2:]] == [more.text, word.text]

@@ -632,8 +632,9 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     # More of a death the caller told of earlier in the call ("She still asks when papa's
     # coming back", «мам, тёти Вали больше нет», "My mum goes to the cemetery every Sunday") is
     # met with sympathy, not with a shrug meant for an everyday story ("Happens.") nor with
-    # their own family, which the story names in passing.
-    if not asks and tells_own and line and memory.loss_told:
+    # their own family, which the story names in passing. A statement the coder gave no code
+    # («Нам сообщили по телефону. Маме позвонил парень из его части...») is such a story too.
+    if not asks and (tells_own or storytelling) and line and memory.loss_told:
         grief = _fresh(_courtesy_data("story")["grief"][lang].get(mood, []), memory)
         if grief:
             return Move("react", "grief", _pick(grief, memory, rng))
