@@ -1463,6 +1463,11 @@ def test_more_of_a_death_told_earlier_is_met_with_sympathy(lang: str, loss: str,
             assert move.source == "grief" or shares_own, (persona_id, mood, move)
             # ...and without the death told before, the story is not grief.
             assert _move(persona, lang, more, codes, mood, state).source != "grief"
+            # The coder may hear only lives in it: still more of the story.
+            memory = MoveMemory.empty()
+            memory.loss_told = True
+            lives = _move(persona, lang, more, ("human_life",), mood, state, memory)
+            assert lives.source == "grief" or lives.source.startswith("fact:"), lives
     # A call remembers the death told in an earlier turn.
     call = Call(with_small_talk(PATRIOT), lang, FakeBackend([]), seed=3)
     call.pick_up()

@@ -102,6 +102,9 @@ TOLD_CODES: frozenset[Code] = frozenset(
 )
 """Codes of a caller's story told for its own sake: one with any other code asks, lectures or
 blames, and is answered on that."""
+GRIEF_CODES: frozenset[Code] = frozenset({"personal_story", "human_life", "common_ground"})
+"""Codes of a statement that, after the caller told of a death, tells more of it (not sympathy
+for the respondent, which is answered as such)."""
 PUSHED: frozenset[str] = frozenset({"guilt", "confront", "lecture"})
 """Reactions a guarded or hostile respondent follows with their own view (a push-back)."""
 WARMED: frozenset[str] = frozenset(
@@ -632,9 +635,13 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     # More of a death the caller told of earlier in the call ("She still asks when papa's
     # coming back", «мам, тёти Вали больше нет», "My mum goes to the cemetery every Sunday") is
     # met with sympathy, not with a shrug meant for an everyday story ("Happens.") nor with
-    # their own family, which the story names in passing. A statement the coder gave no code
-    # («Нам сообщили по телефону. Маме позвонил парень из его части...») is such a story too.
-    if not asks and (tells_own or storytelling) and line and memory.loss_told:
+    # their own family, which the story names in passing. A statement the coder heard only
+    # lives in («Нам сообщили по телефону. Маме позвонил парень из его части, она так
+    # кричала.»), or gave no code, is such a story too, unless a topic of theirs is what it is
+    # about («матери везде одинаково плачут» to the soldier's mother).
+    more_of_it = not set(codes) - GRIEF_CODES and (bool(codes) or storytelling)
+    more_of_it = more_of_it and ("personal_story" in codes or not about)
+    if not asks and more_of_it and line and memory.loss_told:
         grief = _fresh(_courtesy_data("story")["grief"][lang].get(mood, []), memory)
         if grief:
             return Move("react", "grief", _pick(grief, memory, rng))
