@@ -1409,6 +1409,28 @@ def test_a_choice_is_not_answered_with_a_bare_yes_first() -> None:
 
 
 @pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "What do you think about the war, honestly?"),
+        ("ru", "А что вы вообще думаете про войну, честно?"),
+    ],
+)
+def test_an_open_question_about_the_war_is_not_answered_yes_comma(lang: str, text: str) -> None:
+    # A practice call of round 25: "What do you think about the war, honestly?" got "Yes, I
+    # support it. We didn't start this, we're finishing it." A yes answers nothing that was asked.
+    persona = with_small_talk(FIRM)
+    lines = set()
+    for mood, state in (("neutral", NEUTRAL), ("hostile", GUARDED), ("open", OPEN)):
+        for seed in range(12):
+            move = _move(persona, lang, text, ("open_question",), mood, state, seed=seed)
+            assert move.source == "stance:support_operation", move
+            lines.add(move.line)
+    assert not any(re.match(r"(Yes|No|Да|Нет)\b", x) for x in lines), lines
+    said = "I support it. We didn't start this" if lang == "en" else "Поддерживаю. Не мы это начали"
+    assert any(x.startswith(said) for x in lines), lines
+
+
+@pytest.mark.parametrize(
     ("lang", "where", "trust"),
     [
         ("en", "Where do you get your news from? TV, internet, Telegram?",

@@ -779,7 +779,16 @@ def _without_yes_or_no(line: str) -> str:
     first = re.findall(r"[\w']+", parts[0].lower()) if parts else []
     if len(parts) > 1 and first and len(first) <= 4 and set(first) <= YES_OR_NO:
         return line[line.index(parts[1]) :].strip()
+    # "Yes, I support it. We didn't start this" to "What do you think about the war?": the
+    # answer without its yes.
+    if lead := _LEADING_YES_OR_NO.match(line):
+        rest = line[lead.end() :]
+        return rest[:1].upper() + rest[1:]
     return line
+
+
+_LEADING_YES_OR_NO = re.compile(r"(?:yes|yeah|no|да|нет|ага),\s+(?=\w)", re.IGNORECASE)
+"""A yes or no set off by a comma at the start of an answer."""
 
 
 def _permission_lines(persona: Persona, lang: Lang) -> list[str]:
