@@ -1001,6 +1001,27 @@ def test_a_bare_may_i_after_saying_why_asks_leave(lang: str, text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "Ясно. А чем занимаетесь, если можно спросить?"),
+        ("ru", "А где вы работаете, если позволите спросить?"),
+        ("en", "And what do you do for a living, if I may ask?"),
+        ("en", "What do you do for work, if you don't mind me asking?"),
+    ],
+)
+def test_if_i_may_ask_wraps_a_question_and_does_not_ask_leave(lang: str, text: str) -> None:
+    # A practice call of round 25: «А чем занимаетесь, если можно спросить?» got «Смотря о чём.
+    # Ну, говорите.», as if the caller had only asked leave to ask.
+    from simulator.engine.move import asks_permission
+
+    assert not asks_permission(text, lang)
+    engineer = with_small_talk(load_persona(bundled_personas_dir() / "suspicious-respondent.yaml"))
+    move = _move(engineer, lang, text, ("open_question",), "guarded", GUARDED)
+    assert move.source != "permission", move
+    assert move.source.startswith(("topic:", "fact:", "smalltalk:")), move
+
+
+@pytest.mark.parametrize(
     ("lang", "line", "nod"),
     [
         ("ru", "Угу, понимаю вас.", True),

@@ -267,7 +267,14 @@ def _courtesy(name: str) -> tuple[dict[str, re.Pattern[str]], dict[str, Any]]:
 def asks_permission(text: str, lang: Lang) -> bool:
     """Whether the line's (last) question asks leave to talk or to ask ("May I ask you a few
     questions?", «У вас найдётся пара минут?»), rather than asking something itself."""
-    return _last_question_matches("permission", text, lang)
+    asked = question_sentence(text) or sentences(text)[-1] if text.strip() else ""
+    asked = _permission_wrappers()[lang].sub("", asked.strip())
+    return bool(_courtesy("permission")[0][lang].search(asked))
+
+
+@cache
+def _permission_wrappers() -> dict[str, re.Pattern[str]]:
+    return _compiled(_courtesy_data("permission")["wrappers"])
 
 
 def asks_leave_to_tell(text: str, lang: Lang) -> bool:
