@@ -1022,6 +1022,34 @@ def test_if_i_may_ask_wraps_a_question_and_does_not_ask_leave(lang: str, text: s
 
 
 @pytest.mark.parametrize(
+    ("persona_id", "lang", "text", "codes", "passing"),
+    [
+        ("firm-supporter", "en", "I see it differently, but I'm not calling to argue. So many "
+         "young men are dying on both sides, Russian and Ukrainian. That's what breaks my heart.",
+         ("human_life",), "ukrainians"),
+        ("suspicious-respondent", "ru", "Я вот иногда думаю, что матери везде одинаково плачут — "
+         "и в России, и в Украине.", ("common_ground",), "ukraine"),
+    ],
+)  # fmt: skip
+def test_lives_named_beside_a_country_are_about_lives(
+    persona_id: str, lang: str, text: str, codes: tuple[str, ...], passing: str
+) -> None:
+    # Practice calls of round 25: the first got "Well, brotherly, it used to be.", the second
+    # «Завод наш с Запорожьем работал, до четырнадцатого.»: a topic named in passing.
+    persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
+    assert lore_index(persona, lang).matches(text)[0].id == passing
+    for seed in range(6):
+        move = _move(persona, lang, text, codes, "guarded", GUARDED, seed=seed)
+        assert move.source == f"reaction:{codes[0]}", move
+    # A topic such a line is about is still answered.
+    mother = with_small_talk(load_persona(bundled_personas_dir() / "mobilised-son-mother.yaml"))
+    about = "I keep thinking about the mothers on both sides. Every one of them just wants her son "
+    about += "to walk back through the door."
+    move = _move(mother, "en", about, ("human_life",), "guarded", GUARDED)
+    assert move.source == "topic:other_mothers", move
+
+
+@pytest.mark.parametrize(
     ("lang", "line", "nod"),
     [
         ("ru", "Угу, понимаю вас.", True),
