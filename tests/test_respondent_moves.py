@@ -30,7 +30,9 @@ GUARDED = RespondentState(trust=0.15, openness=0.05, irritation=0.3)
 OPEN = RespondentState(trust=0.8, openness=0.7, irritation=0.05)
 
 
-def _move(persona, lang, text, codes, mood="guarded", state=GUARDED, memory=None, seed=1):
+def _move(
+    persona, lang, text, codes, mood="guarded", state=GUARDED, memory=None, seed=1, goodbye=None
+):
     matches = lore_index(persona, lang).matches(text)
     return choose_move(
         persona,
@@ -41,6 +43,7 @@ def _move(persona, lang, text, codes, mood="guarded", state=GUARDED, memory=None
         state,
         memory or MoveMemory.empty(),
         random.Random(seed),
+        goodbye=goodbye,
         line=text,
     )
 
@@ -353,6 +356,23 @@ def test_leave_taking_is_heard_however_warmly_it_is_put() -> None:
     assert goodbye_kind("Could I call you next week?", "en") == "call_again"
     # ...and asking leave to say why one called is no leave-taking.
     assert goodbye_kind("Можно я вам объясню, почему позвонила?", "ru") is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Thank you for telling me that. I really appreciate you trusting me with it."),
+        ("en", "Thanks for sharing that with me. I appreciate it."),
+        ("ru", "Спасибо за доверие. Я правда ценю, что вы со мной этим поделились."),
+        ("ru", "Спасибо, что рассказали. Я очень ценю вашу откровенность."),
+    ],
+)
+def test_thanks_for_what_they_told_is_answered_as_thanks(lang: str, text: str) -> None:
+    # A practice call of round 25: "Thank you for telling me that. I really appreciate you
+    # trusting me with it." was heard as praise and got "All right. And what next?".
+    assert goodbye_kind(text, lang) == "thanks"
+    move = _move(PATRIOT, lang, text, ("affirmation",), "neutral", NEUTRAL, goodbye="thanks")
+    assert move.source == "closing:thanks", move
 
 
 @pytest.mark.parametrize(

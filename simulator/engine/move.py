@@ -252,8 +252,15 @@ def goodbye_kind(text: str, lang: Lang) -> str | None:
         found = (i for i, part in enumerate(parts) if patterns["thanks"][lang].search(part))
         first = next(found, len(parts))
         tail = patterns["thanks_tail"][lang]
-        rest = [part for part in parts[first + 1 :] if not tail.search(part.strip())]
-        if any(len(part.split()) > 5 or "?" in part for part in rest):
+        thanks = patterns["thanks"][lang]
+        rest = [
+            part
+            for part in parts[first + 1 :]
+            if not tail.search(part.strip()) and not thanks.search(part)
+        ]
+        if any(len(part.split()) > 5 or "?" in part for part in rest) or "?" in "".join(
+            parts[first : first + 1]
+        ):
             return None
     return kind
 
