@@ -33,6 +33,9 @@ by mood; and the time from the volunteer's Enter to the first word on screen.
         [--scripts heldout9]  the ninth (`direct`, who asks opinion questions outright, and
                            `bereaved`, a Ukrainian who lost someone, snaps once and apologises),
                            written blind to the lore and frozen before round 24 read them
+        [--scripts heldout10]  the tenth (`emigre`, a Russian who left in 2022, and `student`,
+                           an informal 20-year-old), written blind to the lore, frozen before
+                           round 25's first run
 """
 
 from __future__ import annotations
@@ -64,6 +67,7 @@ HELD_OUT = {
     "heldout7": ("guide", "debater"),
     "heldout8": ("mirror", "rookie"),
     "heldout9": ("direct", "bereaved"),
+    "heldout10": ("emigre", "student"),
 }
 """Held-out set -> its two volunteers, in tests/data/scripts/<set>/<volunteer>.<lang>.txt."""
 SCRIPT_SETS = {
