@@ -1070,6 +1070,31 @@ def test_lives_named_beside_a_country_are_about_lives(
 
 
 @pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "А дети, внуки у вас есть? Часто навещают?"),
+        ("ru", "А внуки часто к вам приезжают?"),
+    ],
+)
+def test_a_secret_named_by_one_word_does_not_answer_a_question_about_something_else(
+    lang: str, text: str
+) -> None:
+    # A practice call of round 25: the pensioner answered «А дети, внуки у вас есть?» with the
+    # money she hides for her grandson's escape («Я, милок, никому не говорила...»), a fact keyed
+    # by «внук», ahead of her grandchildren, which the question is about.
+    pensioner = with_small_talk(load_persona(bundled_personas_dir() / "village-pensioner.yaml"))
+    found = lore_index(pensioner, lang).matches(text)
+    assert found[0].id == "grandchildren" and "vanya_coward" in [m.id for m in found], found
+    for seed in range(6):
+        move = _move(pensioner, lang, text, ("closed_question",), "open", OPEN, seed=seed)
+        assert move.source == "topic:grandchildren", move
+    # Asked about the grandson's courage itself, she tells it.
+    about = "А внук ваш что говорит, пойдёт, если позовут? Он не трус?"
+    move = _move(pensioner, lang, about, ("closed_question",), "open", OPEN)
+    assert move.source == "fact:vanya_coward", move
+
+
+@pytest.mark.parametrize(
     ("lang", "line", "nod"),
     [
         ("ru", "Угу, понимаю вас.", True),
