@@ -1012,6 +1012,9 @@ def test_leave_to_talk_is_given_in_the_personas_own_words_once_at_the_start() ->
     [
         ("ru", "Просто хочется узнать, как вы там живёте. Можно?"),
         ("en", "I'd just like to hear how people are doing there. Is that ok?"),
+        # Round 25's held-out `emigre` call: answered «Друзья есть, как у всех. А что?».
+        ("ru", "Я Дмитрий, из Екатеринбурга. Можно с вами пару минут просто поговорить?"),
+        ("en", "I'm Anna, I'm from Yekaterinburg. Could we just talk for five minutes?"),
     ],
 )
 def test_a_bare_may_i_after_saying_why_asks_leave(lang: str, text: str) -> None:
