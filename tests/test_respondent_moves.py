@@ -354,6 +354,13 @@ def test_leave_taking_is_heard_however_warmly_it_is_put() -> None:
     assert goodbye_kind(line, "ru") == "call_again"
     assert goodbye_kind("Можно я вам на следующей неделе позвоню?", "ru") == "call_again"
     assert goodbye_kind("Could I call you next week?", "en") == "call_again"
+    # Round 25's held-out `student` (answered «Нормально. Вам-то что?»):
+    line = "спасибо вам большое что поговорили, правда. можно я вам ещё как нибудь позвоню?"
+    assert goodbye_kind(line, "ru") == "call_again"
+    line = (
+        "thank you so much for talking to me, seriously. would it be ok if i called again sometime?"
+    )
+    assert goodbye_kind(line, "en") == "call_again"
     # ...and asking leave to say why one called is no leave-taking.
     assert goodbye_kind("Можно я вам объясню, почему позвонила?", "ru") is None
 
@@ -1015,6 +1022,9 @@ def test_leave_to_talk_is_given_in_the_personas_own_words_once_at_the_start() ->
         # Round 25's held-out `emigre` call: answered «Друзья есть, как у всех. А что?».
         ("ru", "Я Дмитрий, из Екатеринбурга. Можно с вами пару минут просто поговорить?"),
         ("en", "I'm Anna, I'm from Yekaterinburg. Could we just talk for five minutes?"),
+        # ...and the `student`'s, answered «Сложно сказать. А вам зачем?» by four personas.
+        ("ru", "слушайте, можно спрошу немного про серьёзное? если не хотите, скажите, я пойму"),
+        ("en", "can i ask something a bit more serious? totally ok if you'd rather not"),
     ],
 )
 def test_a_bare_may_i_after_saying_why_asks_leave(lang: str, text: str) -> None:
@@ -1095,6 +1105,23 @@ def test_a_secret_named_by_one_word_does_not_answer_a_question_about_something_e
     about = "А внук ваш что говорит, пойдёт, если позовут? Он не трус?"
     move = _move(pensioner, lang, about, ("closed_question",), "open", OPEN)
     assert move.source == "fact:vanya_coward", move
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "Спасибо, что не положили трубку. А вы сами откуда, если не секрет?"),
+        ("en", "Thank you, really. Whereabouts are you, if you don't mind me asking?"),
+    ],
+)
+def test_where_are_you_from_is_answered_about_their_place(lang: str, text: str) -> None:
+    # Round 25's held-out `emigre`: answered «Мама всегда говорила: лишь бы не было войны»,
+    # "Hm. Hard to say, honestly." and potholes.
+    for path in sorted(bundled_personas_dir().glob("*.yaml")):
+        persona = with_small_talk(load_persona(path))
+        move = _move(persona, lang, text, ("closed_question",), "guarded", GUARDED)
+        assert move.source not in ("unanswered", "topic:mother"), (path.stem, move)
+        assert move.source.startswith(("smalltalk:", "topic:")), (path.stem, move)
 
 
 @pytest.mark.parametrize(
