@@ -1124,6 +1124,31 @@ def test_where_are_you_from_is_answered_about_their_place(lang: str, text: str) 
         assert move.source.startswith(("smalltalk:", "topic:")), (path.stem, move)
 
 
+WORK_TOPICS = {
+    "doubtful-patriot": "work_clinic",
+    "firm-supporter": "work",
+    "it-worker": "work",
+    "mobilised-son-mother": "work_shop",
+    "suspicious-respondent": "job",
+    "village-pensioner": "school",
+}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "А вы кем работаете, если не секрет?"),
+        ("en", "so what do you do for work, if you dont mind me asking?"),
+    ],
+)
+def test_what_do_you_do_for_work_reaches_their_work(lang: str, text: str) -> None:
+    # Round 25's held-out `student`: the soldier's mother answered «Не берусь судить.», the
+    # doubtful patriot and the firm supporter talked about the roads.
+    for persona_id, topic in WORK_TOPICS.items():
+        persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
+        assert lore_index(persona, lang).matches(text)[0].id == topic, persona_id
+
+
 @pytest.mark.parametrize(
     ("lang", "line", "nod"),
     [
