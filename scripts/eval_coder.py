@@ -12,6 +12,8 @@
 (c) The boundary sets `corpus/boundaries/` (945 turns written on the hardest boundaries: blame
     next to genuine reflections of the same line, rhetorical questions, polite lectures; never
     trained on, all of it held out).
+(c2) The small-talk set `corpus/smalltalk/` (300 turns of small talk and everyday life, half in a
+    chat register, written in round 25 by a writer who never saw the corpus; never trained on).
 (d) The hand-tuned set `tests/data/coder_testset.jsonl` (training data now; kept as a
     regression floor).
 
@@ -37,6 +39,7 @@ from simulator.coding.corpus import corpus_files, load_corpus  # noqa: E402
 
 ANNOMI = REPO.parent / "shared" / "data" / "annomi_calibration.jsonl"
 BOUNDARIES = REPO / "corpus" / "boundaries"
+SMALLTALK = REPO / "corpus" / "smalltalk"
 TESTSET = REPO / "tests" / "data" / "coder_testset.jsonl"
 QUESTION_CODES = {"open_question", "closed_question"}
 
@@ -231,6 +234,9 @@ def main(argv: list[str] | None = None) -> int:
         "boundaries": evaluate_rows(
             [row for path in sorted(BOUNDARIES.glob("*.jsonl")) for row in _read_jsonl(path)]
         ),
+        "smalltalk": evaluate_rows(
+            [row for path in sorted(SMALLTALK.glob("*.jsonl")) for row in _read_jsonl(path)]
+        ),
         "annomi": None,
         "annomi_halves": None,
         "testset": None,
@@ -280,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, title in (
         ("test_split", "Corpus TEST split (held out)"),
         ("boundaries", "Boundary sets (held out, never trained on)"),
+        ("smalltalk", "Small-talk set (held out, never trained on)"),
         ("dev_split", "Corpus dev split (tuned on)"),
     ):
         for lang, figures in report[name].items():
