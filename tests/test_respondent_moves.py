@@ -1142,6 +1142,23 @@ WORK_TOPICS = {
     ],
 )
 def test_what_do_you_do_for_work_reaches_their_work(lang: str, text: str) -> None:
+    _reaches_work(text, lang)
+
+
+def test_a_question_after_a_chat_smiley_is_what_the_line_asks() -> None:
+    # Round 25's held-out `student` typed «((» for a full stop: the firm supporter heard his
+    # studies and answered about his daughter's («Учится. Всё у неё нормально.»).
+    text = "у меня щас учёба жёсткая, матан вообще не даётся(( а вы кем работаете, если не секрет?"
+    _reaches_work(text, "ru")
+    from simulator.engine.lore import line_sentences
+
+    assert line_sentences("Я (как и многие) скучаю. А вы?") == ["Я (как и многие) скучаю.", "А вы?"]
+    assert line_sentences("im rewatching the office lol :) do you watch any shows?")[-1] == (
+        "do you watch any shows?"
+    )
+
+
+def _reaches_work(text: str, lang: str) -> None:
     # Round 25's held-out `student`: the soldier's mother answered «Не берусь судить.», the
     # doubtful patriot and the firm supporter talked about the roads.
     for persona_id, topic in WORK_TOPICS.items():

@@ -8,6 +8,7 @@ examples a trainer gave for each topic and the questions of each stance.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -193,17 +194,37 @@ def restates(line: str, respondent_line: str) -> bool:
     return float(embed_one(line) @ embed_one(respondent_line)) >= RESTATES
 
 
+_CHAT_END = re.compile(r"(?:\){2,}|\({2,}|[:;]-?[()DР]|(?<=\w)\))(?=\s+\w)")
+"""A chat emoticon that ends a sentence typed without a full stop («матан не даётся(( а вы кем
+работаете?», "no regrets :) what about you?")."""
+
+
+def line_sentences(text: str) -> list[str]:
+    """The sentences of a volunteer's line, as `features.sentences`, also split after a chat
+    emoticon that ends one."""
+    chunks, start = [], 0
+    for end in _CHAT_END.finditer(text):
+        before = text[start : end.start()]
+        if end.group() == ")" and before.count("(") > before.count(")"):
+            continue  # the end of a bracket («Я (как и многие) скучаю»), not a smile
+        chunks.append(text[start : end.end()].strip())
+        start = end.end()
+    chunks.append(text[start:].strip())
+    found = [s for chunk in chunks if chunk for s in sentences(chunk)]
+    return found or [text]
+
+
 def questions_asked(text: str) -> str | None:
     """Every sentence ending in "?" of a line of several sentences, joined ("How are you keeping
     health-wise? Do you sleep well?" after a story about the snow), else None."""
-    parts = sentences(text)
+    parts = line_sentences(text)
     asked = [part.strip() for part in parts if part.rstrip().endswith("?")]
     return " ".join(asked) if len(parts) >= 2 and asked else None
 
 
 def question_sentence(text: str) -> str | None:
     """The last sentence ending in "?" of a line of several sentences, else None."""
-    parts = sentences(text)
+    parts = line_sentences(text)
     if len(parts) < 2:
         return None
     asked = [part for part in parts if part.rstrip().endswith("?")]
