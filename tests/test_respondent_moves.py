@@ -1167,12 +1167,39 @@ def _reaches_work(text: str, lang: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "ru",
+            "Меня часто спрашивают: «Ну и чего ты сбежал?» А вы как к тем, кто уехал, относитесь?",
+        ),
+        ("ru", "А вы сами никогда не думали уехать? Или для вас это вообще не вариант?"),
+        ("en", 'People ask me, "So why did you run away?" How do you feel about people who left?'),
+        ("en", "Have you ever thought about leaving? Or is that not something you'd consider?"),
+    ],
+)
+def test_those_who_left_and_leaving_are_answered_by_every_persona(lang: str, text: str) -> None:
+    # Round 25's held-out `emigre` (a Russian who left in 2022): every persona answered "Hard to
+    # say", «Не ваше дело» or nothing that fitted.
+    for path in sorted(bundled_personas_dir().glob("*.yaml")):
+        persona = with_small_talk(load_persona(path))
+        found = lore_index(persona, lang).matches(text)
+        assert found and found[0].id in ("emigrants", "relocation", "would_leave"), (path, found)
+
+
+@pytest.mark.parametrize(
     ("lang", "line", "nod"),
     [
         ("ru", "Угу, понимаю вас.", True),
         ("ru", "Да, ясно.", True),
         ("en", "Mm, I see.", True),
         ("en", "Yeah, I get it.", True),
+        # Round 25's held-out calls: thanked for as sympathy ("Yes, it's hard, you're right.").
+        ("en", "Yeah. I get that.", True),
+        ("en", "haha fair", True),
+        ("en", "That makes sense.", True),
+        ("ru", "а, понятно", True),
+        ("en", "That makes sense, it must be hard for you.", False),
         ("ru", "Понимаю, как вам тяжело.", False),
         ("en", "I see. And your son?", False),
         ("en", "I understand how hard that must be for you.", False),
