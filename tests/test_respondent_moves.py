@@ -1124,6 +1124,23 @@ def test_where_are_you_from_is_answered_about_their_place(lang: str, text: str) 
         assert move.source.startswith(("smalltalk:", "topic:")), (path.stem, move)
 
 
+def test_mm_after_where_are_you_from_does_not_answer_it_again() -> None:
+    # The second reading of round 25's `emigre`: "Mm." got "From here, from Russia. An ordinary
+    # place, like hundreds of others." after "From Russia, where else. I won't name the town."
+    persona = with_small_talk(PATRIOT)
+    asked = _move(persona, "en", "Whereabouts are you?", ("closed_question",), "neutral", NEUTRAL)
+    assert asked.source == "smalltalk:where_from", asked
+    memory = MoveMemory.of(["Hello?", asked.line], [None, asked.source])
+    for seed in range(4):
+        move = _move(persona, "en", "Mm.", (), "neutral", NEUTRAL, memory, seed=seed)
+        assert move.source != "smalltalk:where_from", move
+    # ...while after the weather a talkative respondent still goes on with it.
+    weather = _move(persona, "en", "What's the weather like there?", ("open_question",),
+                    "neutral", NEUTRAL)  # fmt: skip
+    memory = MoveMemory.of(["Hello?", weather.line], [None, weather.source])
+    assert _move(persona, "en", "Mm.", (), "neutral", NEUTRAL, memory).source == weather.source
+
+
 WORK_TOPICS = {
     "doubtful-patriot": "work_clinic",
     "firm-supporter": "work",

@@ -56,7 +56,7 @@ from simulator.engine.lore import (
 )
 from simulator.engine.people import introduce
 from simulator.engine.smalltalk import PREFIX as SMALLTALK
-from simulator.engine.smalltalk import shared_ids
+from simulator.engine.smalltalk import answered_once, shared_ids
 from simulator.persona import Keys, Lines, Mood, MoodLines, Persona, Topic
 from simulator.session import RespondentState
 from simulator.yaml_data import load_yaml
@@ -845,7 +845,7 @@ def _go_on(situation: _Situation, topics: dict[str, Topic], invited: bool = Fals
     persona, lang, _codes, _matches, mood, _state, memory, rng = situation.parts()
     if mood in ("neutral", "open"):
         recent = topics.get(memory.recent_topic or "")
-        if recent is not None:
+        if recent is not None and recent.id not in answered_once():
             fresh = _fresh(_mood_lines(recent.lines, mood, lang), memory)
             if fresh:
                 return Move("topic", _topic_source(persona, recent.id), rng.choice(fresh))

@@ -34,6 +34,14 @@ def shared_topics() -> tuple[Topic, ...]:
         raise RuntimeError(f"simulator/engine/smalltalk.yaml: {exc}") from exc
 
 
+@cache
+def answered_once() -> frozenset[str]:
+    """Ids of the shared topics a respondent does not go on with after "Mm." (their lines are
+    one answer said several ways: "where are you from?")."""
+    text = resources.files(__package__).joinpath("smalltalk.yaml").read_text("utf-8")
+    return frozenset(load_yaml(text).get("answered_once", []))
+
+
 def with_small_talk(persona: Persona) -> Persona:
     """`persona` with the shared topics it has no topic of its own for, after its own. A
     persona without topics of its own is left to the model, as its trainer chose."""
