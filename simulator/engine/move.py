@@ -50,6 +50,7 @@ from simulator.engine.lore import (
     KEY_SCORE,
     Match,
     has_key,
+    line_sentences,
     lore_index,
     question_sentence,
     words_of,
@@ -266,9 +267,8 @@ def goodbye_kind(text: str, lang: Lang) -> str | None:
             for part in parts[first + 1 :]
             if not tail.search(part.strip()) and not thanks.search(part)
         ]
-        if any(len(part.split()) > 5 or "?" in part for part in rest) or "?" in "".join(
-            parts[first : first + 1]
-        ):
+        thanked = parts[first] if first < len(parts) else ""
+        if "?" in thanked or any(len(part.split()) > 5 or "?" in part for part in rest):
             return None
     return kind
 
@@ -293,8 +293,7 @@ def _courtesy(name: str) -> tuple[dict[str, re.Pattern[str]], dict[str, Any]]:
 def asks_permission(text: str, lang: Lang) -> bool:
     """Whether the line's (last) question asks leave to talk or to ask ("May I ask you a few
     questions?", «У вас найдётся пара минут?»), rather than asking something itself."""
-    asked = question_sentence(text) or sentences(text)[-1] if text.strip() else ""
-    asked = _permission_wrappers()[lang].sub("", asked.strip())
+    asked = _permission_wrappers()[lang].sub("", _last_question(text))
     return bool(_courtesy("permission")[0][lang].search(asked))
 
 
@@ -312,8 +311,13 @@ def asks_leave_to_tell(text: str, lang: Lang) -> bool:
 def _last_question_matches(name: str, text: str, lang: Lang) -> bool:
     """Whether the line's last question (its last sentence when it asks none) matches the
     patterns of `name`.yaml."""
-    asked = question_sentence(text) or sentences(text)[-1] if text.strip() else ""
-    return bool(_courtesy(name)[0][lang].search(asked.strip()))
+    return bool(_courtesy(name)[0][lang].search(_last_question(text)))
+
+
+def _last_question(text: str) -> str:
+    """The line's last question, or its last sentence when it asks none."""
+    asked = question_sentence(text) or line_sentences(text)[-1] if text.strip() else ""
+    return asked.strip()
 
 
 def checks_reflection(text: str, lang: Lang, reflection: bool) -> bool:
@@ -421,7 +425,7 @@ def _question_part(line: str) -> str:
 
 def _asking_sentences(line: str) -> list[str]:
     """The sentences of `line` that end in "?"."""
-    return [part for part in sentences(line) if part.rstrip().endswith("?")] if line else []
+    return [part for part in line_sentences(line) if part.rstrip().endswith("?")] if line else []
 
 
 def _fresh(lines: list[str], memory: MoveMemory) -> list[str]:

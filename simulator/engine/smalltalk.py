@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -23,11 +24,18 @@ PREFIX = "smalltalk"
 
 
 @cache
+def _data() -> dict[str, Any]:
+    """smalltalk.yaml, read once."""
+    text = resources.files(__package__).joinpath("smalltalk.yaml").read_text("utf-8")
+    data: dict[str, Any] = load_yaml(text)
+    return data
+
+
+@cache
 def shared_topics() -> tuple[Topic, ...]:
     """The shared small-talk topics, validated like a persona's own (a broken file is a bug in
     callsim itself, so it raises)."""
-    text = resources.files(__package__).joinpath("smalltalk.yaml").read_text("utf-8")
-    data = load_yaml(text)
+    data = _data()
     try:
         return tuple(Topic.model_validate(entry) for entry in data["topics"])
     except (ValidationError, KeyError, TypeError) as exc:
@@ -38,8 +46,7 @@ def shared_topics() -> tuple[Topic, ...]:
 def answered_once() -> frozenset[str]:
     """Ids of the shared topics a respondent does not go on with after "Mm." (their lines are
     one answer said several ways: "where are you from?")."""
-    text = resources.files(__package__).joinpath("smalltalk.yaml").read_text("utf-8")
-    return frozenset(load_yaml(text).get("answered_once", []))
+    return frozenset(_data().get("answered_once", []))
 
 
 def with_small_talk(persona: Persona) -> Persona:
