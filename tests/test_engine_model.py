@@ -162,3 +162,26 @@ def test_a_bereaved_caller_is_heard_in_a_real_call(tmp_path: Path) -> None:
     assert word.move == "stance:is_it_war" and not word.text.startswith("Да"), word
     stored = [t for t in _stored(tmp_path, call).turns if t.speaker == "respondent"]
     assert [t.text for t in stored[-2:]] == [more.text, word.text]
+
+
+def test_an_emigre_caller_is_answered_in_a_real_call(tmp_path: Path) -> None:
+    # Round 25's held-out `emigre` and `student` calls, on the real model, coder and SQLite file:
+    # «пару минут просто поговорить» got small talk about friends, «А вы сами откуда?» the
+    # potholes, «кем работаете» after a chat smiley his daughter's studies, and "those who left"
+    # nothing that fitted.
+    call = _firm_call(tmp_path, seed=5)
+    hello = _answer(
+        call,
+        "Здравствуйте! Я Дмитрий, из Екатеринбурга. Можно с вами пару минут просто поговорить?",
+    )
+    assert hello.move == "permission", hello
+    where = _answer(call, "Спасибо, что не положили трубку. А вы сами откуда, если не секрет?")
+    assert where.move == "smalltalk:where_from", where
+    work = _answer(call, "у меня щас учёба жёсткая, матан не даётся(( а вы кем работаете?")
+    assert work.move == "topic:work", work
+    left = _answer(
+        call, "Меня часто спрашивают, чего я сбежал. А вы как к тем, кто уехал, относитесь?"
+    )
+    assert left.move == "topic:emigrants", left
+    stored = [t for t in _stored(tmp_path, call).turns if t.speaker == "respondent"]
+    assert [t.move for t in stored[-4:]] == [hello.move, where.move, work.move, left.move]
