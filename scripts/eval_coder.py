@@ -14,6 +14,8 @@
     trained on, all of it held out).
 (c2) The small-talk set `corpus/smalltalk/` (300 turns of small talk and everyday life, half in a
     chat register, written in round 25 by a writer who never saw the corpus; never trained on).
+(c3) The balanced set `corpus/balanced/` (275 turns balanced across the 13 codes, written in round
+    26 by two writers who never saw the corpus; never trained on).
 (d) The hand-tuned set `tests/data/coder_testset.jsonl` (training data now; kept as a
     regression floor).
 
@@ -40,6 +42,7 @@ from simulator.coding.corpus import corpus_files, load_corpus  # noqa: E402
 ANNOMI = REPO.parent / "shared" / "data" / "annomi_calibration.jsonl"
 BOUNDARIES = REPO / "corpus" / "boundaries"
 SMALLTALK = REPO / "corpus" / "smalltalk"
+BALANCED = REPO / "corpus" / "balanced"
 TESTSET = REPO / "tests" / "data" / "coder_testset.jsonl"
 QUESTION_CODES = {"open_question", "closed_question"}
 
@@ -237,6 +240,9 @@ def main(argv: list[str] | None = None) -> int:
         "smalltalk": evaluate_rows(
             [row for path in sorted(SMALLTALK.glob("*.jsonl")) for row in _read_jsonl(path)]
         ),
+        "balanced": evaluate_rows(
+            [row for path in sorted(BALANCED.glob("*.jsonl")) for row in _read_jsonl(path)]
+        ),
         "annomi": None,
         "annomi_halves": None,
         "testset": None,
@@ -287,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
         ("test_split", "Corpus TEST split (held out)"),
         ("boundaries", "Boundary sets (held out, never trained on)"),
         ("smalltalk", "Small-talk set (held out, never trained on)"),
+        ("balanced", "Balanced set (held out, never trained on)"),
         ("dev_split", "Corpus dev split (tuned on)"),
     ):
         for lang, figures in report[name].items():
