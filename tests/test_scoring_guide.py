@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from simulator.codes import CODES, Code
 from simulator.engine.coach import _hints, coach_hint, takes_leave
+from simulator.scoring.quotable import question_topic
 from simulator.scoring.report import format_report
 from simulator.scoring.rubric import load_lines, load_rubric
 from simulator.scoring.scorecard import score_session
@@ -282,6 +283,21 @@ def test_an_english_closed_question_gets_an_open_question_on_its_topic() -> None
     )
     (suggestion,) = score_session(record).suggestions
     assert "about the news" in suggestion.try_instead
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("Вы живёте в Москве?", "о Москве"),
+        ("Москва вам нравится?", "о Москве"),
+        ("Вы Путину верите?", "о Путине"),
+        ("Вы в Нижнем Новгороде живёте?", "о Нижнем Новгороде"),
+        ("У вас есть дети?", "о детях"),
+    ],
+)
+def test_a_russian_topic_keeps_the_capital_of_a_name(question: str, topic: str) -> None:
+    # «А что вы сами думаете о москве?» was offered as the better question.
+    assert question_topic(question, "ru") == topic
 
 
 # -- 3. only respondent lines fit to quote are quoted; no suggestion twice ----------------------

@@ -260,7 +260,7 @@ def _russian_topic(question: str) -> str | None:
         noun = parse.inflect({"loct", number}) or parse.inflect({"loct"})
         if noun is None:
             return None
-        phrase = [noun.word]
+        phrase = [_with_capital(noun.word) if _is_name(words, index, parse) else noun.word]
         if index > 0:
             readings = _parse(words[index - 1].casefold())
             before = next(
@@ -273,10 +273,26 @@ def _russian_topic(question: str) -> str | None:
                     grammemes.add(parse.tag.gender)
                 adjective = before.inflect(grammemes)
                 if adjective is not None:
-                    phrase.insert(0, adjective.word)
+                    capital = index > 1 and words[index - 1][:1].isupper()
+                    phrase.insert(0, _with_capital(adjective.word) if capital else adjective.word)
         preposition = "об" if phrase[0][0] in _RU_VOWELS else "о"
         return f"{preposition} {' '.join(phrase)}"
     return None
+
+
+_RU_NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
+
+
+def _is_name(words: list[str], index: int, parse) -> bool:
+    """Whether the noun is a name (Москва, Путин): capitalised mid-sentence, or tagged a name by
+    pymorphy3 when it opens the question."""
+    if index > 0:
+        return words[index][:1].isupper()
+    return bool(_RU_NAME_TAGS & set(parse.tag.grammemes))
+
+
+def _with_capital(word: str) -> str:
+    return word[:1].upper() + word[1:]
 
 
 _EN_QUESTION = re.compile(
