@@ -36,6 +36,9 @@ by mood; and the time from the volunteer's Enter to the first word on screen.
         [--scripts heldout10]  the tenth (`emigre`, a Russian who left in 2022, and `student`,
                            an informal 20-year-old), written blind to the lore, frozen before
                            round 25's first run
+        [--scripts heldout11]  the eleventh (`history`, who comes at the war through family
+                           memory, and `medic`, a nurse or paramedic), written blind to the lore,
+                           frozen before round 26's first run
 """
 
 from __future__ import annotations
@@ -68,6 +71,7 @@ HELD_OUT = {
     "heldout8": ("mirror", "rookie"),
     "heldout9": ("direct", "bereaved"),
     "heldout10": ("emigre", "student"),
+    "heldout11": ("history", "medic"),
 }
 """Held-out set -> its two volunteers, in tests/data/scripts/<set>/<volunteer>.<lang>.txt."""
 SCRIPT_SETS = {
