@@ -404,6 +404,10 @@ def test_thanks_followed_by_a_question_is_not_a_goodbye(lang: str, text: str) ->
         ("en", "Hi, I'm Jonas, from Copenhagen. Would it be ok if I asked you a few questions?"),
         ("en", "Do you have a few minutes to chat?"),
         ("en", "Is this a good time?"),
+        # Held-out set 11: a topic line (medicines, "I go and vote like everyone") answered these.
+        ("en", "I'm a paramedic here, my mum is from Tver. Is now okay, or shall I let you go?"),
+        ("en", "I like talking to ordinary people. Is it okay now, or should I call back later?"),
+        ("ru", "Я фельдшером работала, теперь медсестрой. Вам сейчас удобно или я не вовремя?"),
     ],
 )
 @pytest.mark.parametrize("persona", [FIRM, PATRIOT])
@@ -1794,3 +1798,17 @@ def test_how_people_grieve_is_answered(lang: str, text: str) -> None:
         persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
         move = _move(persona, lang, text, ("open_question", "closed_question"), "neutral", NEUTRAL)
         assert move.source == "smalltalk:grieving", (persona_id, move)
+
+
+@pytest.mark.parametrize("persona", [FIRM, PATRIOT])
+def test_still_working_after_a_story_is_about_their_work(persona: object) -> None:
+    # Held-out set 11: "a man with a heart attack" outweighed the question, and five of six
+    # respondents answered with whether Ukraine would attack, or with their son at the front.
+    text = (
+        "I'm a bit half-asleep myself, sorry. I've just finished four nights in a row: two old"
+        " ladies who fell, a man with a heart attack at four in the morning, and a drunk lad who"
+        " wanted to fight me in the back of the ambulance. What do you do yourself, if it's not a"
+        " secret? Still working, or retired?"
+    )
+    move = _move(persona, "en", text, ("open_question", "closed_question", "personal_story"))
+    assert move.source.startswith("topic:work"), move
