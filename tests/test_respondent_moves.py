@@ -1812,3 +1812,23 @@ def test_still_working_after_a_story_is_about_their_work(persona: object) -> Non
     )
     move = _move(persona, "en", text, ("open_question", "closed_question", "personal_story"))
     assert move.source.startswith("topic:work"), move
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_asked_again_about_a_topic_all_told_they_say_it_is_a_repeat(lang: str) -> None:
+    # Held-out set 11: «А Девятое мая у вас как проходит?» got the grandfather's photo on the
+    # table word for word, three turns after it was said (five of six respondents).
+    from simulator.engine.move import _courtesy
+
+    topic = next(t for t in PATRIOT.lore.topics if t.id == "ww2_family")
+    told = list(topic.lines.get("guarded").get(lang))
+    memory = MoveMemory(said=[*told, "Ну, да." if lang == "ru" else "Well, yes."], facts_told=set())
+    text = {
+        "ru": "А Девятое мая у вас как проходит? С Бессмертным полком ходите или больше дома?",
+        "en": "And how does your family spend the ninth of May? Do you join the Immortal Regiment?",
+    }[lang]
+    move = _move(PATRIOT, lang, text, ("open_question", "closed_question"), memory=memory)
+    assert move.source == "topic:ww2_family", move
+    again = _courtesy("again")[1][lang]["guarded"]
+    assert any(move.line.startswith(prefix + " ") for prefix in again), move.line
+    assert move.line not in told

@@ -689,12 +689,26 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     # respondent's reaction to that, not a topic it names in passing.
     if not asks and codes and set(codes) <= PASSING_TOPIC_CODES:
         raised = [m for m in raised if m.meaning >= PASSING_TOPIC]
+    told: list[tuple[str, list[str]]] = []
     for match in raised:
         topic = topics[match.id]
         source = _topic_source(persona, topic.id)
         topic_lines = _mood_lines(topic.lines, mood, lang)
+        if topic_lines and not _fresh(topic_lines, memory):
+            # Every line of it said: a question about it gets one again, said as a repeat (the
+            # next topic it names is what it asks less: «А Девятое мая у вас как проходит?»
+            # after the grandfather's photo is not about their daughter); a statement that
+            # names it may still raise another.
+            if asks:
+                told.append((source, topic_lines))
+                break
+            continue
         if found := move("topic", source, topic_lines, line if asks else ""):
             return found
+    if told and asks:
+        source, topic_lines = told[0]
+        again = _pick(_courtesy("again")[1][lang][mood], memory, rng)
+        return Move("topic", source, f"{again} {_pick(topic_lines, memory, rng)}")
     for code in NEGATIVE_ORDER:
         if code in codes:
             if found := reaction(code):
