@@ -483,6 +483,8 @@ def test_leave_to_ask_about_something_is_answered_on_it(
         ("en", "I'm sorry, I didn't mean to lecture you.", ("empathy", "confront")),
         ("ru", "Виновата, погорячилась.", ()),
         ("ru", "Я тут сама виновата, простите.", ()),
+        ("en", "Sorry — that came out wrong.", ()),
+        ("ru", "Простите — я не хотел вас обидеть.", ()),
     ],
 )
 def test_an_apology_is_accepted_not_met_with_who_are_you(lang: str, text: str, codes) -> None:  # type: ignore[no-untyped-def]
@@ -519,6 +521,31 @@ def test_blame_after_sorry_and_sympathy_are_not_apologies(
 ) -> None:
     move = _move(FIRM, lang, text, codes, "guarded", GUARDED)
     assert move.source == expected, move
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # Held-out set 11: «Хорошо, забудем.» from four respondents, as if the caller had said
+        # sorry; the sorry only ushers in what follows.
+        (
+            "ru",
+            "Я вот иногда думаю, вы уж простите: деды наши шли освобождать свои и чужие города"
+            " от захватчиков, а теперь наши ребята заходят в чужие города, и там люди сидят по"
+            " подвалам.",
+        ),
+        ("ru", "Простите за прямоту, но молодых ребят хоронят каждый день."),
+        (
+            "en",
+            "Forgive me for saying so, but it reminds me of 1941, just the other way round:"
+            " young men sent into someone else's towns.",
+        ),
+        ("en", "Excuse me: young men are being buried every day, on both sides."),
+    ],
+)
+def test_a_sorry_that_ushers_in_a_point_is_not_an_apology(lang: str, text: str) -> None:
+    move = _move(PATRIOT, lang, text, ("human_life",), "guarded", GUARDED)
+    assert move.kind != "apology", move
 
 
 def test_an_open_respondent_tells_a_story_only_when_invited() -> None:

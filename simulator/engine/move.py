@@ -339,8 +339,15 @@ def _check_tags() -> dict[str, re.Pattern[str]]:
 
 def apologises(text: str, lang: Lang) -> bool:
     """Whether the line says sorry ("Sorry, that came out wrong", «Простите, я не хотел вас
-    обидеть»)."""
-    return bool(_courtesy("apology")[0][lang].search(text))
+    обидеть»), not only to usher in its point («вы уж простите: ...», "Forgive me for saying so,
+    but...")."""
+    unushered = _apology_prefaces()[lang].sub(" ", text)
+    return bool(_courtesy("apology")[0][lang].search(unushered))
+
+
+@cache
+def _apology_prefaces() -> dict[str, re.Pattern[str]]:
+    return _compiled(_courtesy_data("apology")["prefaces"])
 
 
 def is_goodbye(text: str, lang: Lang) -> bool:
