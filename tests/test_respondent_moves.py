@@ -1859,3 +1859,29 @@ def test_asked_again_about_a_topic_all_told_they_say_it_is_a_repeat(lang: str) -
     again = _courtesy("again")[1][lang]["guarded"]
     assert any(move.line.startswith(prefix + " ") for prefix in again), move.line
     assert move.line not in told
+
+
+@pytest.mark.parametrize(
+    "persona_id", ["mobilised-son-mother", "suspicious-respondent", "village-pensioner"]
+)
+@pytest.mark.parametrize(
+    ("lang", "text", "topic"),
+    [
+        # Held-out set 11: «Женат, дети взрослые» and "I've never really thought about it" (from
+        # a pensioner of 74) answered these; the old people's memories got the living family.
+        ("ru", "А родители у вас живы? Как они?", "topic:parents"),
+        (
+            "en",
+            "Are your parents still with you, if I may ask? How are they getting on?",
+            "topic:parents",
+        ),
+        ("ru", "А старики ваши что вспоминали? Голод, похоронки?", "topic:ww2_"),
+        ("en", "What did the old people in your family remember from that time?", "topic:ww2_"),
+    ],
+)
+def test_parents_and_the_old_peoples_memories_are_answered(
+    persona_id: str, lang: str, text: str, topic: str
+) -> None:
+    persona = load_persona(bundled_personas_dir() / f"{persona_id}.yaml")
+    move = _move(persona, lang, text, ("open_question", "closed_question"), "neutral", OPEN)
+    assert move.source.startswith(topic), move
