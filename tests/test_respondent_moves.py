@@ -1885,3 +1885,46 @@ def test_parents_and_the_old_peoples_memories_are_answered(
     persona = load_persona(bundled_personas_dir() / f"{persona_id}.yaml")
     move = _move(persona, lang, text, ("open_question", "closed_question"), "neutral", OPEN)
     assert move.source.startswith(topic), move
+
+
+@pytest.mark.parametrize("persona", [FIRM, PATRIOT])
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # Held-out set 11: "I've no time to go round doctors." answered this.
+        (
+            "en",
+            "I've read that hospitals in Russia are full of young men brought back wounded from"
+            " the front, some without arms or legs. Do you hear about that where you live?",
+        ),
+        ("en", "Has anyone you know been killed there? Or come back wounded?"),
+    ],
+)
+def test_wounded_young_men_are_not_a_question_about_doctors(
+    persona: object, lang: str, text: str
+) -> None:
+    move = _move(persona, lang, text, ("closed_question", "human_life"), "neutral", OPEN)
+    assert move.source in ("topic:casualties", "stance:know_at_front"), move
+
+
+@pytest.mark.parametrize("persona_id", ["doubtful-patriot", "it-worker", "village-pensioner"])
+def test_how_medics_are_paid_gets_a_line_about_their_pay(persona_id: str) -> None:
+    # Held-out set 11: «Некогда мне по врачам ходить» and queues at the clinic answered it.
+    persona = load_persona(bundled_personas_dir() / f"{persona_id}.yaml")
+    text = "А у вас врачам, медсёстрам как платят? Говорят, на скорой совсем копейки."
+    move = _move(persona, "ru", text, ("open_question",), "neutral", OPEN)
+    assert re.search(r"плат|зарплат|получа|ведомост", move.line), move
+
+
+def test_is_that_so_after_hearsay_asks_a_fact_not_a_check_of_a_reflection() -> None:
+    # Held-out set 11: "Yes, exactly. You're a good listener." answered this (six of six).
+    from simulator.engine.move import checks_reflection
+
+    text = (
+        "Here we had strikes because the pay didn't keep up with prices, and I've heard"
+        " ambulance crews in Russia get very little too. Is that so, do you know?"
+    )
+    assert not checks_reflection(text, "en", reflection=False)
+    assert checks_reflection("So you feel nobody asks you, is that so?", "en", reflection=True)
+    move = _move(PATRIOT, "en", text, ("closed_question",), "neutral", OPEN)
+    assert "reaction:reflection" not in move.source and "listener" not in move.line, move
