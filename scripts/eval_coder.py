@@ -222,6 +222,11 @@ def _print_table(title: str, per_code: dict[str, dict[str, Any]]) -> None:
         )
 
 
+def read_set(folder: Path) -> list[dict[str, Any]]:
+    """Every labelled turn of a held-out set folder (`corpus/boundaries/` and the like)."""
+    return [row for path in sorted(folder.glob("*.jsonl")) for row in _read_jsonl(path)]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the evaluations and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -234,15 +239,9 @@ def main(argv: list[str] | None = None) -> int:
         "test_split": test_split,
         "test_split_by_file": by_file,
         "dev_split": evaluate_corpus("dev"),
-        "boundaries": evaluate_rows(
-            [row for path in sorted(BOUNDARIES.glob("*.jsonl")) for row in _read_jsonl(path)]
-        ),
-        "smalltalk": evaluate_rows(
-            [row for path in sorted(SMALLTALK.glob("*.jsonl")) for row in _read_jsonl(path)]
-        ),
-        "balanced": evaluate_rows(
-            [row for path in sorted(BALANCED.glob("*.jsonl")) for row in _read_jsonl(path)]
-        ),
+        "boundaries": evaluate_rows(read_set(BOUNDARIES)),
+        "smalltalk": evaluate_rows(read_set(SMALLTALK)),
+        "balanced": evaluate_rows(read_set(BALANCED)),
         "annomi": None,
         "annomi_halves": None,
         "testset": None,

@@ -59,11 +59,7 @@ def test_corpus_test_split_macro_f1_floor(lang: str, floor: float) -> None:
 def test_boundary_sets_macro_f1_floor(lang: str, floor: float) -> None:
     # corpus/boundaries/: turns written on the hardest boundaries, never trained on.
     module = _eval_module()
-    rows = [
-        row
-        for path in sorted(module.BOUNDARIES.glob("*.jsonl"))
-        for row in module._read_jsonl(path)
-    ]
+    rows = module.read_set(module.BOUNDARIES)
     figures = module.evaluate_rows(rows)[lang]
     assert figures["macro_f1"] >= floor, figures["codes"]
 
@@ -73,9 +69,7 @@ def test_smalltalk_set_macro_f1_floor(lang: str, floor: float) -> None:
     # corpus/smalltalk/: small talk in a chat register by a writer who never saw the corpus,
     # never trained on (0.806 / 0.797 when it was written): a floor against regressions.
     module = _eval_module()
-    rows = [
-        row for path in sorted(module.SMALLTALK.glob("*.jsonl")) for row in module._read_jsonl(path)
-    ]
+    rows = module.read_set(module.SMALLTALK)
     assert len(rows) == 300
     figures = module.evaluate_rows(rows)[lang]
     assert figures["macro_f1"] >= floor, figures["codes"]
@@ -86,9 +80,7 @@ def test_balanced_set_macro_f1_floor(lang: str, floor: float) -> None:
     # corpus/balanced/: turns balanced across the 13 codes by two writers who never saw the
     # corpus, never trained on (0.952 / 0.932 on round 24's heads when it was written).
     module = _eval_module()
-    rows = [
-        row for path in sorted(module.BALANCED.glob("*.jsonl")) for row in module._read_jsonl(path)
-    ]
+    rows = module.read_set(module.BALANCED)
     assert len(rows) == 275
     figures = module.evaluate_rows(rows)[lang]
     assert figures["macro_f1"] >= floor, figures["codes"]

@@ -1143,8 +1143,6 @@ def test_a_secret_named_by_one_word_does_not_answer_a_question_about_something_e
     [
         ("ru", "Спасибо, что не положили трубку. А вы сами откуда, если не секрет?"),
         ("en", "Thank you, really. Whereabouts are you, if you don't mind me asking?"),
-        # Round 26's held-out `history`: three personas answered with the roads.
-        ("en", "May I ask roughly where you are? Just the town or the region is plenty."),
     ],
 )
 def test_where_are_you_from_is_answered_about_their_place(lang: str, text: str) -> None:
@@ -1155,8 +1153,15 @@ def test_where_are_you_from_is_answered_about_their_place(lang: str, text: str) 
         move = _move(persona, lang, text, ("closed_question",), "guarded", GUARDED)
         assert move.source not in ("unanswered", "topic:mother"), (path.stem, move)
         assert move.source.startswith(("smalltalk:", "topic:")), (path.stem, move)
-        if "roughly" in text:
-            assert move.source == "smalltalk:where_from", (path.stem, move)
+
+
+def test_roughly_where_you_are_is_asking_where_they_are_from() -> None:
+    # Round 26's held-out `history`: three personas answered with the roads.
+    text = "May I ask roughly where you are? Just the town or the region is plenty."
+    for path in sorted(bundled_personas_dir().glob("*.yaml")):
+        persona = with_small_talk(load_persona(path))
+        move = _move(persona, "en", text, ("closed_question",), "guarded", GUARDED)
+        assert move.source == "smalltalk:where_from", (path.stem, move)
 
 
 def test_mm_after_where_are_you_from_does_not_answer_it_again() -> None:

@@ -696,7 +696,7 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     # respondent's reaction to that, not a topic it names in passing.
     if not asks and codes and set(codes) <= PASSING_TOPIC_CODES:
         raised = [m for m in raised if m.meaning >= PASSING_TOPIC]
-    told: list[tuple[str, list[str]]] = []
+    told: tuple[str, list[str]] | None = None
     for match in raised:
         topic = topics[match.id]
         source = _topic_source(persona, topic.id)
@@ -707,13 +707,13 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
             # after the grandfather's photo is not about their daughter); a statement that
             # names it may still raise another.
             if asks:
-                told.append((source, topic_lines))
+                told = (source, topic_lines)
                 break
             continue
         if found := move("topic", source, topic_lines, line if asks else ""):
             return found
-    if told and asks:
-        source, topic_lines = told[0]
+    if told:
+        source, topic_lines = told
         again = _pick(_courtesy("again")[1][lang][mood], memory, rng)
         return Move("topic", source, f"{again} {_pick(topic_lines, memory, rng)}")
     for code in NEGATIVE_ORDER:
