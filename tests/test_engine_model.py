@@ -185,3 +185,27 @@ def test_an_emigre_caller_is_answered_in_a_real_call(tmp_path: Path) -> None:
     assert left.move == "topic:emigrants", left
     stored = [t for t in _stored(tmp_path, call).turns if t.speaker == "respondent"]
     assert [t.move for t in stored[-4:]] == [hello.move, where.move, work.move, left.move]
+
+
+def test_a_medic_caller_is_answered_in_a_real_call(tmp_path: Path) -> None:
+    # Round 26's held-out `medic`, on the real model, coder and SQLite file: asking leave again
+    # got a topic line, «А у вас врачам как платят?» queues at the clinic, and a question about a
+    # topic whose lines were all said got the same line word for word.
+    from simulator.engine.move import _courtesy
+
+    call = _firm_call(tmp_path, seed=5)
+    leave = _answer(
+        call,
+        "Скажу сразу, зачем звоню: я двенадцать лет фельдшером на скорой отработала, теперь"
+        " медсестрой в Германии. Вам сейчас удобно или я не вовремя?",
+    )
+    assert leave.move == "permission", leave
+    pay = _answer(call, "А у вас врачам, медсёстрам как платят? Говорят, на скорой копейки.")
+    assert pay.move == "topic:medics_pay", pay
+    again = [_answer(call, "А врачам-то у вас сколько платят, как думаете?") for _ in range(4)]
+    openers = [line for lines in _courtesy("again")[1]["ru"].values() for line in lines]
+    said_again = [t for t in again if any(t.text.startswith(o) for o in openers)]
+    assert said_again, [t.text for t in again]
+    assert all(t.move == "topic:medics_pay" for t in said_again), said_again
+    stored = [t for t in _stored(tmp_path, call).turns if t.speaker == "respondent"]
+    assert [t.text for t in stored[-6:]] == [t.text for t in (leave, pay, *again)]
