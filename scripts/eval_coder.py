@@ -16,6 +16,9 @@
     chat register, written in round 25 by a writer who never saw the corpus; never trained on).
 (c3) The balanced set `corpus/balanced/` (275 turns balanced across the 13 codes, written in round
     26 by two writers who never saw the corpus; never trained on).
+(c4) The stories set `corpus/stories/` (258 turns: volunteers' own stories of work and family
+    history next to lectures dressed as memory, written in round 27 by two writers who never saw
+    the corpus; never trained on).
 (d) The hand-tuned set `tests/data/coder_testset.jsonl` (training data now; kept as a
     regression floor).
 
@@ -43,6 +46,7 @@ ANNOMI = REPO.parent / "shared" / "data" / "annomi_calibration.jsonl"
 BOUNDARIES = REPO / "corpus" / "boundaries"
 SMALLTALK = REPO / "corpus" / "smalltalk"
 BALANCED = REPO / "corpus" / "balanced"
+STORIES = REPO / "corpus" / "stories"
 TESTSET = REPO / "tests" / "data" / "coder_testset.jsonl"
 QUESTION_CODES = {"open_question", "closed_question"}
 
@@ -242,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         "boundaries": evaluate_rows(read_set(BOUNDARIES)),
         "smalltalk": evaluate_rows(read_set(SMALLTALK)),
         "balanced": evaluate_rows(read_set(BALANCED)),
+        "stories": evaluate_rows(read_set(STORIES)),
         "annomi": None,
         "annomi_halves": None,
         "testset": None,
@@ -293,6 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         ("boundaries", "Boundary sets (held out, never trained on)"),
         ("smalltalk", "Small-talk set (held out, never trained on)"),
         ("balanced", "Balanced set (held out, never trained on)"),
+        ("stories", "Stories set (held out, never trained on)"),
         ("dev_split", "Corpus dev split (tuned on)"),
     ):
         for lang, figures in report[name].items():
