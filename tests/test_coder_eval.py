@@ -93,6 +93,7 @@ def test_own_testset_macro_f1_floor(lang: str, floor: float) -> None:
     figures = _eval_module().evaluate_testset(TESTSET)[lang]
     assert figures["macro_f1"] >= floor, figures["codes"]
 
+
 @pytest.mark.parametrize(("lang", "floor"), [("ru", 0.83), ("en", 0.79)])
 def test_stories_set_macro_f1_floor(lang: str, floor: float) -> None:
     # corpus/stories/: volunteers' own stories next to lectures dressed as memory, by two writers
