@@ -39,6 +39,9 @@ by mood; and the time from the volunteer's Enter to the first word on screen.
         [--scripts heldout11]  the eleventh (`history`, who comes at the war through family
                            memory, and `medic`, a nurse or paramedic), written blind to the lore,
                            frozen before round 26's first run
+        [--scripts heldout12]  the twelfth (`faith`, a caller from a church community, and
+                           `trucker`, a blunt lorry driver who snaps once), written blind to the
+                           lore, frozen before round 27's first run
 """
 
 from __future__ import annotations
@@ -72,6 +75,7 @@ HELD_OUT = {
     "heldout9": ("direct", "bereaved"),
     "heldout10": ("emigre", "student"),
     "heldout11": ("history", "medic"),
+    "heldout12": ("faith", "trucker"),
 }
 """Held-out set -> its two volunteers, in tests/data/scripts/<set>/<volunteer>.<lang>.txt."""
 SCRIPT_SETS = {
