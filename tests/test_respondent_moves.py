@@ -368,6 +368,21 @@ def test_leave_taking_is_heard_however_warmly_it_is_put() -> None:
 @pytest.mark.parametrize(
     ("lang", "text"),
     [
+        # Round 27's held-out callers, answered "I don't know, honestly." and «Не ваше дело.»:
+        ("en", "Would you mind if I gave you a ring again sometime? Next time I'm on a ferry."),
+        ("en", "Would it be alright if I rang you again sometime? Maybe after Easter."),
+        ("ru", "Можно я вам ещё как-нибудь наберу, когда в рейсе буду?"),
+        ("en", "Mind if I give you a call next week?"),
+        ("ru", "Можно я вас через недельку ещё наберу?"),
+    ],
+)
+def test_asking_to_ring_again_in_other_words_is_asking_to_call_again(lang: str, text: str) -> None:
+    assert goodbye_kind(text, lang) == "call_again"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
         ("en", "Thank you for telling me that. I really appreciate you trusting me with it."),
         ("en", "Thanks for sharing that with me. I appreciate it."),
         ("ru", "Спасибо за доверие. Я правда ценю, что вы со мной этим поделились."),
