@@ -1485,6 +1485,26 @@ def test_a_story_without_a_death_in_the_war_gets_no_condolence() -> None:
             assert move.source != "condolence", (lang, mood, move)
 
 
+def test_time_to_kill_is_no_death_and_a_later_story_gets_no_grief() -> None:
+    # Round 27's held-out lorry driver: "I've got time to kill" was heard as a death told, so
+    # every persona met his joke about his old van with grief ("Lord... Hold on.").
+    from simulator.engine.move import tells_of_loss
+
+    assert not tells_of_loss("I'm at a truck stop, so I've got time to kill.", "en")
+    assert not tells_of_loss("This heat is killing me.", "en")
+    assert tells_of_loss("They killed my cousin.", "en")
+    assert tells_of_loss("Has anyone you know been killed there?", "en")
+    call = Call(with_small_talk(PATRIOT), "en", FakeBackend([]), seed=3)
+    call.pick_up()
+    for text in (
+        "I'm at a truck stop waiting on the ferry, so I've got time to kill.",
+        "I've got an old van at home I keep patching up. My wife says I love it more than her.",
+    ):
+        call.say(text)
+        list(call.reply())
+    assert call.turns[-1].move != "grief", call.turns[-1]
+
+
 def test_a_story_about_one_of_their_topics_is_still_answered_on_it() -> None:
     # A story that is about their topic by meaning, not a word in passing, keeps its answer.
     text = "My grandfather fought at Stalingrad. He never talked about it."
