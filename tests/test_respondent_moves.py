@@ -1505,6 +1505,17 @@ def test_time_to_kill_is_no_death_and_a_later_story_gets_no_grief() -> None:
     assert call.turns[-1].move != "grief", call.turns[-1]
 
 
+def test_grief_for_a_death_told_earlier_does_not_assume_it_was_the_callers_family() -> None:
+    # Round 27's held-out church singer told of the funerals she sings at for refugees' sons;
+    # her candles for every mother's boys were answered «Бедная ваша семья. Дай бог вам сил.»
+    from simulator.engine.move import _courtesy_data
+
+    for lang, moods in _courtesy_data("story")["grief"].items():
+        for mood, lines in moods.items():
+            for line in lines:
+                assert not re.search(r"your (poor )?family|ваш\w* семь", line, re.I), (mood, line)
+
+
 def test_a_story_about_one_of_their_topics_is_still_answered_on_it() -> None:
     # A story that is about their topic by meaning, not a word in passing, keeps its answer.
     text = "My grandfather fought at Stalingrad. He never talked about it."
