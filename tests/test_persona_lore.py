@@ -169,3 +169,29 @@ def test_no_authored_line_reads_as_a_word_loop() -> None:
         persona = with_small_talk(load_persona(PERSONAS / f"{persona_id}.yaml"))
         looping = [(loc, line) for loc, _, line in spoken_lines(persona) if word_loop(line)]
         assert looping == [], persona_id
+
+
+@pytest.mark.parametrize("persona_id", ["doubtful-patriot", "firm-supporter", "it-worker",
+                                        "mobilised-son-mother", "suspicious-respondent",
+                                        "village-pensioner"])  # fmt: skip
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "А вы сами в Бога верите? В храм ходите иногда?"),
+        ("ru", "А Пасху у вас празднуют? Куличи, крашеные яйца?"),
+        ("en", "Are you religious at all? Does anyone in your house go to church?"),
+        ("en", "Do you celebrate Easter over there?"),
+    ],
+)
+def test_a_question_about_faith_or_easter_reaches_the_personas_faith(
+    persona_id: str, lang: str, text: str
+) -> None:
+    # Round 27's held-out church singer: four personas had no topic for faith, and "Are you a
+    # believer? Or does someone in your family go to church?" got "A wife, two kids", Easter got
+    # butter prices or "Right, I'm listening, but not for long."
+    from simulator.engine.lore import lore_index
+    from simulator.engine.smalltalk import with_small_talk
+
+    persona = with_small_talk(load_persona(PERSONAS / f"{persona_id}.yaml"))
+    found = lore_index(persona, lang).matches(text)
+    assert found and found[0].id in ("faith", "church"), (persona_id, found[:2])
