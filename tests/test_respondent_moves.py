@@ -1510,7 +1510,7 @@ def test_grief_for_a_death_told_earlier_does_not_assume_it_was_the_callers_famil
     # her candles for every mother's boys were answered «Бедная ваша семья. Дай бог вам сил.»
     from simulator.engine.move import _courtesy_data
 
-    for lang, moods in _courtesy_data("story")["grief"].items():
+    for moods in _courtesy_data("story")["grief"].values():
         for mood, lines in moods.items():
             for line in lines:
                 assert not re.search(r"your (poor )?family|ваш\w* семь", line, re.I), (mood, line)
@@ -1983,3 +1983,33 @@ def test_is_that_so_after_hearsay_asks_a_fact_not_a_check_of_a_reflection() -> N
     assert checks_reflection("So you feel nobody asks you, is that so?", "en", reflection=True)
     move = _move(PATRIOT, "en", text, ("closed_question",), "neutral", OPEN)
     assert "reaction:reflection" not in move.source and "listener" not in move.line, move
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "job"),
+    [
+        ("doubtful-patriot", r"accountant|the books|бухгалтер"),
+        ("it-worker", r"developer|programmer|backend|разработчик|программист|бэкенд"),
+        ("mobilised-son-mother", r"till|cashier|касс"),
+        ("village-pensioner", r"teach|taught|учил|учительниц"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "What do you do for work, if you don't mind me asking?"),
+        ("ru", "А вы сами чем занимаетесь, работаете?"),
+    ],
+)
+def test_asked_what_they_do_the_respondent_names_the_job(
+    persona_id: str, job: str, lang: str, text: str
+) -> None:
+    # Round 27's held-out lorry driver asked what they do for work and heard «На работе об этом
+    # не говорят.», "Honestly, there's more work than ever" or the village school's closing:
+    # lines of the work topic that never say the job.
+    persona = load_persona(bundled_personas_dir() / f"{persona_id}.yaml")
+    # (A guarded respondent may dodge it: "I work. In the public sector.")
+    for seed in range(6):
+        move = _move(persona, lang, text, ("closed_question",), "neutral", NEUTRAL, seed=seed)
+        assert move.kind == "topic", (seed, move)
+        assert re.search(job, move.line, re.IGNORECASE), (seed, move)
