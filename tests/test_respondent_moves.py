@@ -337,6 +337,10 @@ def test_leave_taking_is_told_apart_from_plain_thanks() -> None:
     assert goodbye_kind("Спасибо, что так честно со мной говорите.", "ru") == "thanks"
     assert goodbye_kind("Thank you for talking to me so honestly.", "en") == "thanks"
     assert goodbye_kind("Всего доброго!", "ru") == "bye"
+    # Round 27's held-out lorry driver signed off «Ну всё, давайте. Удачи вам, здоровья. Пока.»
+    assert goodbye_kind("Ну всё, давайте. Удачи вам, здоровья. Пока.", "ru") == "bye"
+    assert goodbye_kind("Я пока не знаю.", "ru") is None
+    assert goodbye_kind("Пока живы, можно ещё что-то поправить.", "ru") is None
     assert not is_goodbye("Спасибо, я поняла.", "ru")
     assert not is_goodbye("Thanks, that helps me understand.", "en")
 
@@ -2013,3 +2017,40 @@ def test_asked_what_they_do_the_respondent_names_the_job(
         move = _move(persona, lang, text, ("closed_question",), "neutral", NEUTRAL, seed=seed)
         assert move.kind == "topic", (seed, move)
         assert re.search(job, move.line, re.IGNORECASE), (seed, move)
+
+
+@pytest.mark.parametrize(
+    ("lang", "jab", "apology"),
+    [
+        (
+            "ru",
+            "Ну да, конечно. Сидите и ждите, пока повестка самому не придёт.",
+            "Ладно, извините. Занесло меня, я не на вас злюсь.",
+        ),
+        (
+            "en",
+            "How convenient. You keep your head down and let other people's sons do the dying.",
+            "Sorry. That was out of order. I'm not having a go at you.",
+        ),
+    ],
+)
+def test_an_accepted_apology_takes_back_most_of_a_jabs_irritation(
+    lang: str, jab: str, apology: str
+) -> None:
+    # Round 27's held-out lorry driver apologised and heard «Ну, ладно. Проехали.», but the
+    # respondent stayed as irritated as before and turned hostile two turns later at «Угу.».
+    call = Call(with_small_talk(PATRIOT), lang, FakeBackend([]), seed=3)
+    call.pick_up()
+    call.say(jab)
+    list(call.reply())
+    after_jab = call.state
+    assert "confront" in call.turns[-2].codes, call.turns[-2]
+    call.say(apology)
+    list(call.reply())
+    assert call.turns[-1].move == "apology", call.turns[-1]
+    assert call.state.irritation <= after_jab.irritation - 0.05, (after_jab, call.state)
+    assert call.state.trust <= after_jab.trust + 0.01  # the trust the jab cost stays lost
+    # A nod is no apology: it eases nothing.
+    call.say("Угу." if lang == "ru" else "Mm.")
+    list(call.reply())
+    assert call.state.irritation >= after_jab.irritation - 0.08

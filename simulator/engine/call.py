@@ -24,10 +24,18 @@ from simulator.engine.events import (
     ReplyToken,
 )
 from simulator.engine.lore import QUESTION_FLOOR, lore_index, restates
-from simulator.engine.move import Move, MoveMemory, choose_move, goodbye_kind, tells_of_loss
+from simulator.engine.move import (
+    Move,
+    MoveMemory,
+    accepts_apology,
+    apology_eases,
+    choose_move,
+    goodbye_kind,
+    tells_of_loss,
+)
 from simulator.engine.prompt import PromptBuilder
 from simulator.engine.smalltalk import with_small_talk
-from simulator.engine.state import apply_turn, hangs_up, initial_state, mood_for
+from simulator.engine.state import apply_turn, eased, hangs_up, initial_state, mood_for
 from simulator.errors import UserError
 from simulator.limits import MAX_TURN_CHARS
 from simulator.llm.base import Backend, BackendError, GenerationRequest
@@ -218,6 +226,10 @@ class Call:
         )
         self._append(turn)
         self.state = apply_turn(self.state, coding.codes, self.persona.dynamics)
+        if accepts_apology(clean, coding.codes, self.lang):
+            # "Fine, let's leave it" is meant: an accepted apology takes back most of a jab's
+            # irritation (`eases` in apology.yaml), not the trust it cost.
+            self.state = eased(self.state, apology_eases())
         self._history.append(self.state)
         return turn
 

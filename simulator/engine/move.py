@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -345,6 +346,21 @@ def apologises(text: str, lang: Lang) -> bool:
     return bool(_courtesy("apology")[0][lang].search(unushered))
 
 
+def accepts_apology(line: str, codes: Sequence[Code], lang: Lang) -> bool:
+    """Whether the line is an apology the respondent accepts: it says sorry, asks nothing (a
+    question mark asks even where the coder heard none) and does not lecture, nor blame after a
+    "but" (an apology that does is answered on that)."""
+    asks = bool(QUESTION_CODES & set(codes)) or line.rstrip().endswith("?")
+    if asks or "lecture" in codes or not apologises(line, lang):
+        return False
+    return not (set(PERSONAL_ATTACKS) & set(codes) and BUT.search(line))
+
+
+def apology_eases() -> dict[str, float]:
+    """What an accepted apology takes off the respondent's state (`eases` in apology.yaml)."""
+    return dict(_courtesy_data("apology")["eases"])
+
+
 @cache
 def _apology_prefaces() -> dict[str, re.Pattern[str]]:
     return _compiled(_courtesy_data("apology")["prefaces"])
@@ -589,17 +605,15 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     # "Sorry, that came out wrong" is accepted, not met with "Who are you?" or a story; an
     # apology that lectures or asks something is answered on that, and so is one that blames
     # after a "but" (an apology alone is sometimes coded as blame: "I didn't mean to lecture").
-    if line and not asks and "lecture" not in codes and apologises(line, lang):
-        if not (set(PERSONAL_ATTACKS) & set(codes) and BUT.search(line)):
-            lines = _courtesy("apology")[1][lang][mood]
-            accepted = _pick(lines, memory, rng)
-            # "Sorry, that came out harsh. My friend's son died there.": the loss is not
-            # passed over with a bare "Fine. Let's leave it."
-            told_loss = "personal_story" in codes and tells_of_loss(line, lang)
-            condolences = _courtesy_data("apology")["loss"][lang].get(mood, [])
-            if told_loss and condolences:
-                return Move("apology", "apology", f"{accepted} {_pick(condolences, memory, rng)}")
-            return Move("apology", "apology", accepted)
+    if line and accepts_apology(line, codes, lang):
+        accepted = _pick(_courtesy("apology")[1][lang][mood], memory, rng)
+        # "Sorry, that came out harsh. My friend's son died there.": the loss is not passed
+        # over with a bare "Fine. Let's leave it."
+        told_loss = "personal_story" in codes and tells_of_loss(line, lang)
+        condolences = _courtesy_data("apology")["loss"][lang].get(mood, [])
+        if told_loss and condolences:
+            return Move("apology", "apology", f"{accepted} {_pick(condolences, memory, rng)}")
+        return Move("apology", "apology", accepted)
     stances = {s.id: s for s in lore.stances}
     topics = {t.id: t for t in lore.topics}
     facts = {f.id: f for f in lore.facts}

@@ -45,6 +45,15 @@ def apply_turn(
     )
 
 
+def eased(state: RespondentState, change: dict[str, float]) -> RespondentState:
+    """The state moved by `change` (trust, openness, irritation; any left out stay), clamped."""
+    return RespondentState(
+        trust=_clamp(state.trust + change.get("trust", 0.0)),
+        openness=_clamp(state.openness + change.get("openness", 0.0)),
+        irritation=_clamp(state.irritation + change.get("irritation", 0.0)),
+    )
+
+
 def hangs_up(state: RespondentState, dynamics: Dynamics) -> bool:
     """Whether the respondent ends the call now."""
     return state.irritation >= dynamics.hangup_irritation
