@@ -209,3 +209,27 @@ def test_a_medic_caller_is_answered_in_a_real_call(tmp_path: Path) -> None:
     assert all(t.move == "topic:medics_pay" for t in said_again), said_again
     stored = [t for t in _stored(tmp_path, call).turns if t.speaker == "respondent"]
     assert [t.text for t in stored[-6:]] == [t.text for t in (leave, pay, *again)]
+
+
+def test_a_church_caller_who_snaps_and_apologises_is_answered_in_a_real_call(
+    tmp_path: Path,
+) -> None:
+    # Round 27's held-out `faith` and `trucker` callers, on the real model, coder and SQLite
+    # file: faith and Easter got family or prices, an apology was accepted but changed nothing
+    # (the respondent stayed as irritated), and «можно я вам ещё наберу?» was not heard as
+    # asking to call again.
+    call = _firm_call(tmp_path, seed=5)
+    faith = _answer(call, "А вы сами верующий человек? В храм заходите иногда?")
+    assert faith.move == "topic:faith", faith
+    _answer(call, "Ну да, конечно. Сидите и ждите, пока повестка вашему сыну не придёт.")
+    before = call.state.irritation
+    sorry = _answer(call, "Ладно, извините. Занесло меня, я не на вас злюсь.")
+    assert sorry.move == "apology", sorry
+    assert call.state.irritation < before, (before, call.state)
+    again = _answer(call, "Можно я вам ещё как-нибудь наберу, когда в рейсе буду?")
+    assert again.move == "closing:call_again", again
+    stored = [t for t in _stored(tmp_path, call).turns if t.speaker == "respondent"]
+    assert [t.text for t in stored[-4:]] == [
+        t.text for t in call.turns if t.speaker == "respondent"
+    ][-4:]
+    assert stored[-2].text == sorry.text
