@@ -195,3 +195,25 @@ def test_a_question_about_faith_or_easter_reaches_the_personas_faith(
     persona = with_small_talk(load_persona(PERSONAS / f"{persona_id}.yaml"))
     found = lore_index(persona, lang).matches(text)
     assert found and found[0].id in ("faith", "church"), (persona_id, found[:2])
+
+
+@pytest.mark.parametrize("persona_id", PERSONA_IDS)
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "And does it pay all right? Here everything's gone up, petrol most of all."),
+        ("ru", "А платят-то хорошо? У нас всё подорожало, бензин особенно."),
+    ],
+)
+def test_does_it_pay_reaches_their_money_not_the_price_of_petrol(
+    persona_id: str, lang: str, text: str
+) -> None:
+    # Round 27's held-out lorry driver: "And does it pay alright? ... diesel's daft money" got
+    # the price of petrol from five of six personas; the question is what they earn.
+    from simulator.engine.lore import lore_index
+    from simulator.engine.smalltalk import with_small_talk
+
+    persona = with_small_talk(load_persona(PERSONAS / f"{persona_id}.yaml"))
+    found = lore_index(persona, lang).matches(text)
+    # (The soldier's mother may hear her son's contract pay in it: `money`.)
+    assert found and found[0].id in ("pay_enough", "pension_prices", "money"), found[:2]
