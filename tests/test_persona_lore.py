@@ -217,3 +217,25 @@ def test_does_it_pay_reaches_their_money_not_the_price_of_petrol(
     found = lore_index(persona, lang).matches(text)
     # (The soldier's mother may hear her son's contract pay in it: `money`.)
     assert found and found[0].id in ("pay_enough", "pension_prices", "money"), found[:2]
+
+
+@pytest.mark.parametrize("persona_id", PERSONA_IDS)
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "I sing in the choir at our church, every Sunday. How are things with you?"),
+        ("ru", "Я в церковном хоре пою, по воскресеньям. А вы сами как поживаете?"),
+    ],
+)
+def test_how_are_things_after_a_word_about_church_asks_about_their_day(
+    persona_id: str, lang: str, text: str
+) -> None:
+    # Round 27's held-out church singer said where she helps out and asked "How are things
+    # with you these days?": with the new faith topics every persona answered about Easter or
+    # icons, the question having no key of its own.
+    from simulator.engine.lore import lore_index
+    from simulator.engine.smalltalk import with_small_talk
+
+    persona = with_small_talk(load_persona(PERSONAS / f"{persona_id}.yaml"))
+    found = lore_index(persona, lang).matches(text)
+    assert found and found[0].id == "everyday_day", (persona_id, found[:2])
