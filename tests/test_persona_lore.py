@@ -202,7 +202,7 @@ def test_a_question_about_faith_or_easter_reaches_the_personas_faith(
     ("lang", "text"),
     [
         ("en", "And does it pay all right? Here everything's gone up, petrol most of all."),
-        ("ru", "А платят-то хорошо? У нас всё подорожало, бензин особенно."),
+        ("ru", "А хорошо платят? У нас всё подорожало, бензин особенно."),
     ],
 )
 def test_does_it_pay_reaches_their_money_not_the_price_of_petrol(

@@ -60,22 +60,9 @@ def _english_base(word: str) -> str:
     return word[:-1] if word.endswith("e") and len(word) > 3 else word
 
 
-_SPOKEN_PARTICLE = re.compile(r"-(то|ка)$")
-"""«А платят-то хорошо?», «сами-то», «скажите-ка»: a spoken particle on a word, dropped so the
-word meets its keys; not on a question word, where «-то» makes another word («кто-то»)."""
-_QUESTION_WORDS = frozenset(
-    "кто что какой чей где куда откуда когда как почему зачем сколько отчего".split()
-)
-
-
 def _lemmas(text: str, lang: Lang) -> list[str]:
     lemmas = [token.lemma for token in analyse(text, lang).tokens]
-    if lang == "ru":
-        return [
-            bare if (bare := _SPOKEN_PARTICLE.sub("", lemma)) not in _QUESTION_WORDS else lemma
-            for lemma in lemmas
-        ]
-    return [_english_base(lemma) for lemma in lemmas]
+    return lemmas if lang == "ru" else [_english_base(lemma) for lemma in lemmas]
 
 
 def _key_sequences(keys: Keys, lang: Lang) -> list[tuple[str, ...]]:
