@@ -171,71 +171,39 @@ def test_no_authored_line_reads_as_a_word_loop() -> None:
         assert looping == [], persona_id
 
 
-@pytest.mark.parametrize("persona_id", ["doubtful-patriot", "firm-supporter", "it-worker",
-                                        "mobilised-son-mother", "suspicious-respondent",
-                                        "village-pensioner"])  # fmt: skip
-@pytest.mark.parametrize(
-    ("lang", "text"),
-    [
-        ("ru", "А вы сами в Бога верите? В храм ходите иногда?"),
-        ("ru", "А Пасху у вас празднуют? Куличи, крашеные яйца?"),
-        ("en", "Are you religious at all? Does anyone in your house go to church?"),
-        ("en", "Do you celebrate Easter over there?"),
-    ],
-)
-def test_a_question_about_faith_or_easter_reaches_the_personas_faith(
-    persona_id: str, lang: str, text: str
-) -> None:
-    # Round 27's held-out church singer: four personas had no topic for faith, and "Are you a
-    # believer? Or does someone in your family go to church?" got "A wife, two kids", Easter got
-    # butter prices or "Right, I'm listening, but not for long."
-    from simulator.engine.lore import lore_index
-    from simulator.engine.smalltalk import with_small_talk
-
-    persona = with_small_talk(load_persona(PERSONAS / f"{persona_id}.yaml"))
-    found = lore_index(persona, lang).matches(text)
-    assert found and found[0].id in ("faith", "church"), (persona_id, found[:2])
+FAITH = ("faith", "church")
+MONEY = ("pay_enough", "pension_prices", "money")  # the mother may hear her son's contract pay
+DAY = ("everyday_day",)
 
 
 @pytest.mark.parametrize("persona_id", PERSONA_IDS)
 @pytest.mark.parametrize(
-    ("lang", "text"),
+    ("lang", "text", "reaches"),
     [
-        ("en", "And does it pay all right? Here everything's gone up, petrol most of all."),
-        ("ru", "А хорошо платят? У нас всё подорожало, бензин особенно."),
+        # Round 27's held-out church singer: four personas had no topic for faith, and "Are you
+        # a believer? Or does someone in your family go to church?" got "A wife, two kids",
+        # Easter got butter prices or "Right, I'm listening, but not for long."
+        ("ru", "А вы сами в Бога верите? В храм ходите иногда?", FAITH),
+        ("ru", "А Пасху у вас празднуют? Куличи, крашеные яйца?", FAITH),
+        ("en", "Are you religious at all? Does anyone in your house go to church?", FAITH),
+        ("en", "Do you celebrate Easter over there?", FAITH),
+        # Round 27's held-out lorry driver: "And does it pay alright? ... diesel's daft money"
+        # got the price of petrol from five of six personas; the question is what they earn.
+        ("en", "And does it pay all right? Here everything's gone up, petrol most of all.", MONEY),
+        ("ru", "А хорошо платят? У нас всё подорожало, бензин особенно.", MONEY),
+        # The church singer said where she helps out and asked "How are things with you these
+        # days?": with the new faith topics every persona answered about Easter or icons, the
+        # question having no key of its own.
+        ("en", "I sing in the choir at our church, every Sunday. How are things with you?", DAY),
+        ("ru", "Я в церковном хоре пою, по воскресеньям. А вы сами как поживаете?", DAY),
     ],
 )
-def test_does_it_pay_reaches_their_money_not_the_price_of_petrol(
-    persona_id: str, lang: str, text: str
+def test_a_question_reaches_the_topic_it_asks_about(
+    persona_id: str, lang: str, text: str, reaches: tuple[str, ...]
 ) -> None:
-    # Round 27's held-out lorry driver: "And does it pay alright? ... diesel's daft money" got
-    # the price of petrol from five of six personas; the question is what they earn.
     from simulator.engine.lore import lore_index
     from simulator.engine.smalltalk import with_small_talk
 
     persona = with_small_talk(load_persona(PERSONAS / f"{persona_id}.yaml"))
     found = lore_index(persona, lang).matches(text)
-    # (The soldier's mother may hear her son's contract pay in it: `money`.)
-    assert found and found[0].id in ("pay_enough", "pension_prices", "money"), found[:2]
-
-
-@pytest.mark.parametrize("persona_id", PERSONA_IDS)
-@pytest.mark.parametrize(
-    ("lang", "text"),
-    [
-        ("en", "I sing in the choir at our church, every Sunday. How are things with you?"),
-        ("ru", "Я в церковном хоре пою, по воскресеньям. А вы сами как поживаете?"),
-    ],
-)
-def test_how_are_things_after_a_word_about_church_asks_about_their_day(
-    persona_id: str, lang: str, text: str
-) -> None:
-    # Round 27's held-out church singer said where she helps out and asked "How are things
-    # with you these days?": with the new faith topics every persona answered about Easter or
-    # icons, the question having no key of its own.
-    from simulator.engine.lore import lore_index
-    from simulator.engine.smalltalk import with_small_talk
-
-    persona = with_small_talk(load_persona(PERSONAS / f"{persona_id}.yaml"))
-    found = lore_index(persona, lang).matches(text)
-    assert found and found[0].id == "everyday_day", (persona_id, found[:2])
+    assert found and found[0].id in reaches, (persona_id, found[:2])

@@ -35,7 +35,7 @@ from simulator.engine.move import (
 )
 from simulator.engine.prompt import PromptBuilder
 from simulator.engine.smalltalk import with_small_talk
-from simulator.engine.state import apply_turn, eased, hangs_up, initial_state, mood_for
+from simulator.engine.state import apply_turn, hangs_up, initial_state, mood_for, moved
 from simulator.errors import UserError
 from simulator.limits import MAX_TURN_CHARS
 from simulator.llm.base import Backend, BackendError, GenerationRequest
@@ -229,7 +229,7 @@ class Call:
         if accepts_apology(clean, coding.codes, self.lang):
             # "Fine, let's leave it" is meant: an accepted apology takes back most of a jab's
             # irritation (`eases` in apology.yaml), not the trust it cost.
-            self.state = eased(self.state, apology_eases())
+            self.state = moved(self.state, [apology_eases()])
         self._history.append(self.state)
         return turn
 

@@ -59,7 +59,7 @@ from simulator.engine.lore import (
 from simulator.engine.people import introduce
 from simulator.engine.smalltalk import PREFIX as SMALLTALK
 from simulator.engine.smalltalk import answered_once, shared_ids
-from simulator.persona import Keys, Lines, Mood, MoodLines, Persona, Topic
+from simulator.persona import Effect, Keys, Lines, Mood, MoodLines, Persona, Topic
 from simulator.session import RespondentState
 from simulator.yaml_data import load_yaml
 
@@ -346,19 +346,24 @@ def apologises(text: str, lang: Lang) -> bool:
     return bool(_courtesy("apology")[0][lang].search(unushered))
 
 
+def asks_something(line: str, codes: Sequence[Code]) -> bool:
+    """Whether the line asks: a question code, or a question mark even where the coder heard
+    only the reflection before it."""
+    return bool(QUESTION_CODES & set(codes)) or line.rstrip().endswith("?")
+
+
 def accepts_apology(line: str, codes: Sequence[Code], lang: Lang) -> bool:
-    """Whether the line is an apology the respondent accepts: it says sorry, asks nothing (a
-    question mark asks even where the coder heard none) and does not lecture, nor blame after a
-    "but" (an apology that does is answered on that)."""
-    asks = bool(QUESTION_CODES & set(codes)) or line.rstrip().endswith("?")
-    if asks or "lecture" in codes or not apologises(line, lang):
+    """Whether the line is an apology the respondent accepts: it says sorry, asks nothing and
+    does not lecture, nor blame after a "but" (an apology that does is answered on that)."""
+    if asks_something(line, codes) or "lecture" in codes or not apologises(line, lang):
         return False
     return not (set(PERSONAL_ATTACKS) & set(codes) and BUT.search(line))
 
 
-def apology_eases() -> dict[str, float]:
-    """What an accepted apology takes off the respondent's state (`eases` in apology.yaml)."""
-    return dict(_courtesy_data("apology")["eases"])
+@cache
+def apology_eases() -> Effect:
+    """What an accepted apology does to the respondent's state (`eases` in apology.yaml)."""
+    return Effect.model_validate(_courtesy_data("apology")["eases"])
 
 
 @cache
@@ -586,8 +591,7 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
 
     if "unsafe" in codes and (found := reaction("unsafe")):
         return found
-    # A question mark asks, even where the coder heard only the reflection before it.
-    asks = bool(QUESTION_CODES & set(codes)) or line.rstrip().endswith("?")
+    asks = asks_something(line, codes)
     # "May I ask you a few questions?" is answered "go ahead", not thanked for its politeness,
     # unless it already names what it is about.
     if line and asks_permission(line, lang) and not _names_subject(persona, lang, line):

@@ -31,26 +31,21 @@ def apply_turn(
 ) -> RespondentState:
     """The state after a volunteer turn with `codes`: each distinct code's effect, then the
     per-turn drift, clamped to [0, 1]."""
-    trust, openness, irritation = state.trust, state.openness, state.irritation
     effects: list[Effect] = [
         dynamics.effects[c] for c in dict.fromkeys(codes) if c in dynamics.effects
     ]
-    effects.append(dynamics.per_turn)
+    return moved(state, [*effects, dynamics.per_turn])
+
+
+def moved(state: RespondentState, effects: Iterable[Effect]) -> RespondentState:
+    """The state after `effects`, one after another, clamped to [0, 1]."""
+    trust, openness, irritation = state.trust, state.openness, state.irritation
     for effect in effects:
         trust += effect.trust
         openness += effect.openness
         irritation += effect.irritation
     return RespondentState(
         trust=_clamp(trust), openness=_clamp(openness), irritation=_clamp(irritation)
-    )
-
-
-def eased(state: RespondentState, change: dict[str, float]) -> RespondentState:
-    """The state moved by `change` (trust, openness, irritation; any left out stay), clamped."""
-    return RespondentState(
-        trust=_clamp(state.trust + change.get("trust", 0.0)),
-        openness=_clamp(state.openness + change.get("openness", 0.0)),
-        irritation=_clamp(state.irritation + change.get("irritation", 0.0)),
     )
 
 
