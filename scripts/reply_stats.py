@@ -42,6 +42,10 @@ by mood; and the time from the volunteer's Enter to the first word on screen.
         [--scripts heldout12]  the twelfth (`faith`, a caller from a church community, and
                            `trucker`, a blunt lorry driver who snaps once), written blind to the
                            lore, frozen before round 27's first run
+        [--scripts heldout13]  the thirteenth (`farmer`, a farmer who slides into a lecture on
+                           prices and sanctions, and `veteran`, a former soldier who pulls rank
+                           and gives risky advice), written blind to the lore, frozen before
+                           round 28's first run
 """
 
 from __future__ import annotations
@@ -76,6 +80,7 @@ HELD_OUT = {
     "heldout10": ("emigre", "student"),
     "heldout11": ("history", "medic"),
     "heldout12": ("faith", "trucker"),
+    "heldout13": ("farmer", "veteran"),
 }
 """Held-out set -> its two volunteers, in tests/data/scripts/<set>/<volunteer>.<lang>.txt."""
 SCRIPT_SETS = {
