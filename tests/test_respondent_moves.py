@@ -1432,6 +1432,7 @@ def test_an_apology_that_tells_a_loss_is_not_met_with_a_bare_forget_it(
 
 _PERSONAS = sorted(p.stem for p in bundled_personas_dir().glob("*.yaml"))
 NEUTRAL = RespondentState(trust=0.3, openness=0.3, irritation=0.15)
+HOSTILE = RespondentState(trust=0.05, openness=0.05, irritation=0.75)
 
 
 @pytest.mark.parametrize("persona_id", _PERSONAS)
@@ -1452,13 +1453,16 @@ def test_a_callers_story_of_a_death_gets_sympathy_not_a_topic_it_names_in_passin
 ) -> None:
     # Seen in scripted calls: "My friend's son was killed at the front" was answered by the
     # mobilised soldier's mother with her lines about "murderers" ("I don't ask about that")
-    # and by the firm supporter with his own schoolboy son ("He's still at school").
+    # and by the firm supporter with his own schoolboy son ("He's still at school"). A hostile
+    # respondent is curt, but still does not answer a friend's son killed near Bakhmut with «Придёт
+    # его время, отслужит, как я» (round 27's Russian call in the app).
     from simulator.engine.move import STORY_TOPIC
 
     persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
     about = {m.id for m in lore_index(persona, lang).matches(text) if m.meaning >= STORY_TOPIC}
     codes = ("human_life", "personal_story")
-    for mood, state in (("guarded", GUARDED), ("neutral", NEUTRAL), ("open", OPEN)):
+    moods = (("hostile", HOSTILE), ("guarded", GUARDED), ("neutral", NEUTRAL), ("open", OPEN))
+    for mood, state in moods:
         for seed in range(3):
             move = _move(persona, lang, text, codes, mood, state, seed=seed)
             if move.kind == "fact":
