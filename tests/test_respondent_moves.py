@@ -1487,10 +1487,40 @@ def test_a_story_without_a_death_in_the_war_gets_no_condolence() -> None:
         ("ru", "Мой брат тоже служил когда-то. Мама всё время не спала, пока он был там."),
         ("ru", "Бабушка моя до самой смерти повторяла: лишь бы не было войны."),
         ("en", "Until the day she died my grandmother never threw away a single crust of bread."),
+        ("en", "My dad nearly died of covid, he was in hospital for a month."),
+        ("ru", "Папа чуть не умер от ковида, месяц в больнице лежал."),
+        ("en", "I light a candle every Sunday for the ones who've died on both sides."),
     ):
         for mood, state in (("guarded", GUARDED), ("neutral", NEUTRAL)):
             move = _move(mother, lang, text, ("personal_story", "human_life"), mood, state)
             assert move.source != "condolence", (lang, mood, move)
+
+
+@pytest.mark.parametrize("persona_id", _PERSONAS)
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "en",
+            "I wasn't much of a churchgoer for years. Then my husband Tom died, and the priest sat"
+            " with me in the hospital at three in the morning.",
+        ),
+        ("ru", "Я ведь в храм пришла, когда мама умерла, лет пятнадцать назад."),
+        ("en", "This was my father's farm. Dad passed away six years back."),
+        ("ru", "Отец мой умер, когда мне было десять, мать нас троих одна тянула."),
+    ],
+)
+def test_a_callers_bereavement_outside_the_war_gets_sympathy(
+    persona_id: str, lang: str, text: str
+) -> None:
+    # Round 27's held-out church volunteer: "Then my husband Tom died" was answered by the
+    # soldier's mother with her own husband ("In the evenings he goes out to the garage").
+    persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
+    for mood, state in (("guarded", GUARDED), ("neutral", NEUTRAL), ("open", OPEN)):
+        move = _move(persona, lang, text, ("human_life", "personal_story"), mood, state)
+        if move.kind == "fact":
+            continue  # an open respondent's own story of a loss answers it well
+        assert move.source == "condolence", (persona_id, mood, move)
 
 
 def test_time_to_kill_is_no_death_and_a_later_story_gets_no_grief() -> None:

@@ -691,8 +691,11 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     # "murderers"); a topic it is really about is answered as before. (Any heavy story's topic
     # named in passing giving way to their reaction to a story was tried: on the held-out
     # scripts it took the grandfather's war from stories about a grandfather's war.)
+    # A close person's death outside the war ("Dad passed away six years back") is met with
+    # sympathy even where the story is about a topic of theirs: the firm supporter answered it
+    # with his own father ("He was an officer. That says it all.").
     tells_own = "personal_story" in codes and not set(codes) - TOLD_CODES
-    if not asks and tells_own and not about and line:
+    if not asks and tells_own and line and (not about or tells_of_bereavement(line, lang)):
         condolences = _courtesy_data("story")["loss"][lang].get(mood, [])
         if tells_loss and _fresh(condolences, memory):
             return Move("react", "condolence", _pick(_fresh(condolences, memory), memory, rng))
@@ -957,10 +960,29 @@ def _loss_keys() -> Keys:
     return Keys.model_validate(_courtesy_data("story")["loss_keys"])
 
 
+@cache
+def _bereavement_keys() -> tuple[Keys, Keys, Keys]:
+    data = _courtesy_data("story")["bereavement"]
+    return tuple(Keys.model_validate(data[part]) for part in ("died", "people", "not"))  # type: ignore[return-value]
+
+
 def tells_of_loss(line: str, lang: Lang) -> bool:
     """Whether the caller's line tells of a death ("my friend's son was killed", «у подруги сын
-    погиб»): one of `story.yaml`'s `loss_keys`."""
-    return has_key(_loss_keys(), lang, words_of(line, lang))
+    погиб»): one of `story.yaml`'s `loss_keys`, or a sentence that names a close person and a
+    death outside the war (its `bereavement`: "then my husband Tom died")."""
+    return has_key(_loss_keys(), lang, words_of(line, lang)) or tells_of_bereavement(line, lang)
+
+
+def tells_of_bereavement(line: str, lang: Lang) -> bool:
+    """Whether one sentence of the caller's line names a close person and their death outside
+    the war ("Dad died six years back"): `story.yaml`'s `bereavement`."""
+    died, people, unless = _bereavement_keys()
+    for sentence in sentences(line):
+        words = words_of(sentence, lang)
+        if has_key(died, lang, words) and has_key(people, lang, words):
+            if not has_key(unless, lang, words):
+                return True
+    return False
 
 
 def light_story(line: str) -> bool:
