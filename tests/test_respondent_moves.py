@@ -2088,3 +2088,76 @@ def test_an_accepted_apology_takes_back_most_of_a_jabs_irritation(
     call.say("Угу." if lang == "ru" else "Mm.")
     list(call.reply())
     assert call.state.irritation >= after_jab.irritation - 0.08
+
+
+# -- round 28's held-out farmer and veteran ---------------------------------------------------
+
+
+@pytest.mark.parametrize("persona_id", _PERSONAS)
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        # A question that means "what's your job" is about their work, not the bus route the
+        # caller told of first.
+        (
+            "ru",
+            "Я вот только со смены пришёл, я автобус вожу. С шести утра туда-сюда по горе, от"
+            " порта до университета. А вы чем занимаетесь, если не секрет?",
+            {"work", "work_clinic", "work_shop", "job", "school", "typical_day", "everyday_day"},
+        ),
+        # "Anybody" as well as "anyone": who they know at the front.
+        (
+            "en",
+            "Do you know anybody who's gone over there? A son, a neighbour, somebody from work?",
+            {"know_at_front"},
+        ),
+        # Where they come from, asked as "have you always lived there".
+        (
+            "en",
+            "Fair enough. And have you always lived round there, or did you end up there?",
+            {"where_from"},
+        ),
+        ("ru", "А вы всю жизнь там живёте?", {"where_from"}),
+        # Food asked after a word about the season is food, not the weather.
+        (
+            "ru",
+            "В такую погоду мне хочется только горячего супа. А вы что больше всего любите"
+            " поесть в это время года?",
+            {"food"},
+        ),
+    ],
+)
+def test_a_question_is_answered_on_what_it_asks(
+    persona_id: str, lang: str, text: str, expected: set[str]
+) -> None:
+    persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
+    codes = ("open_question",) if "?" in text else ()
+    move = _move(persona, lang, text, codes, "neutral", NEUTRAL)
+    assert move.source.partition(":")[2] in expected, (persona_id, move)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "en",
+            "Hello there. Good evening, or is it late with you? My name's Gareth, I farm cows and"
+            " sheep in Wales. I only wanted a bit of a chat with somebody in Russia, if you can"
+            " spare a few minutes.",
+        ),
+        (
+            "ru",
+            "Добрый вечер! У вас там уже поздно, наверное? Меня Ольга зовут, я из Казахстана."
+            " Хотела просто поговорить с кем-нибудь из России, если у вас есть пара минут.",
+        ),
+    ],
+)
+def test_leave_asked_in_a_closing_statement_is_a_permission(lang: str, text: str) -> None:
+    # Round 28's held-out farmer asked leave after a question about the hour; every persona
+    # answered the hour instead ("Up at six, home by nine.").
+    for persona in (FIRM, PATRIOT):
+        call = Call(with_small_talk(persona), lang, FakeBackend([]), seed=2)
+        call.pick_up()
+        call.say(text)
+        list(call.reply())
+        assert call.turns[-1].move == "permission", call.turns[-1]

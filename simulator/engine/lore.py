@@ -127,6 +127,8 @@ class LoreIndex:
         asked = self._own_first(self._matches(question, floor)) if question else []
         if asked and asked[0].score >= KEY_SCORE:
             return asked  # the line as a whole need not be compared at all
+        if asked and asked[0].meaning >= QUESTION_MEANS and not _refers_back(question or ""):
+            return asked  # "I drive a bus... And what do you do?" is not about roads
         whole = self._own_first(self._matches(text, floor))
         if question is None or (whole and whole[0].score >= KEY_SCORE):
             return whole
@@ -170,6 +172,23 @@ class LoreIndex:
             Match(kind, entry, score, max(0.0, meaning.get((kind, entry), 0.0)))
             for (kind, entry), score in ranked
         ]
+
+
+QUESTION_MEANS = 0.75
+"""A question whose meaning is this close to one of the persona's entries is about that entry,
+whatever keys the rest of the line has: the held-out bus driver's «Я автобус вожу... А вы чем
+занимаетесь, если не секрет?» was answered with roads in six calls of six."""
+
+_BACK = re.compile(
+    r"\b(that|this|it|those|these|they|them)\b|(?<!\w)(это\w*|этим|так|том|тот|они|их|им)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _refers_back(question: str) -> bool:
+    """Whether the question points back at what the line said before it ("Do you hear about
+    that where you live?" after a story of wounded men): then it is not about its own words."""
+    return bool(_BACK.search(question))
 
 
 KEY_MEANING_FLOOR = {"question": 0.3, "statement": 0.1}

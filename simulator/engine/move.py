@@ -295,7 +295,15 @@ def asks_permission(text: str, lang: Lang) -> bool:
     """Whether the line's (last) question asks leave to talk or to ask ("May I ask you a few
     questions?", «У вас найдётся пара минут?»), rather than asking something itself."""
     asked = _permission_wrappers()[lang].sub("", _last_question(text))
-    return bool(_courtesy("permission")[0][lang].search(asked))
+    if _courtesy("permission")[0][lang].search(asked):
+        return True
+    last = line_sentences(text)[-1] if text.strip() else ""
+    return not last.rstrip().endswith("?") and bool(_permission_closings()[lang].search(last))
+
+
+@cache
+def _permission_closings() -> dict[str, re.Pattern[str]]:
+    return _compiled(_courtesy_data("permission")["closing"])
 
 
 @cache
