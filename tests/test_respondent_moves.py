@@ -2161,3 +2161,39 @@ def test_leave_asked_in_a_closing_statement_is_a_permission(lang: str, text: str
         call.say(text)
         list(call.reply())
         assert call.turns[-1].move == "permission", call.turns[-1]
+
+
+@pytest.mark.parametrize(
+    ("lang", "story", "sorry", "offended"),
+    [
+        (
+            "ru",
+            "У меня там друг был, Серёжа, из Пензы. Ещё в учебке сдружились. В марте восемьдесят"
+            " второго колонна пошла, и его не стало, двадцати не исполнилось.",
+            "Извините. Сорок с лишним лет прошло, а как вспомню... Ладно.",
+            r"не в обиде|проехали|забудем",
+        ),
+        (
+            "en",
+            "My mate Jonno got killed on the second tour. Roadside bomb. He was twenty-three.",
+            "Sorry. Still gets me, that.",
+            r"offended|let's leave it|forget it",
+        ),
+    ],
+)
+def test_sorry_for_ones_own_tears_is_met_kindly_not_forgiven(
+    lang: str, story: str, sorry: str, offended: str
+) -> None:
+    # Round 28's held-out veteran told of his friend's death and said sorry for his tears; the
+    # respondents answered "No harm done, I'm not offended", as if he had insulted them, and
+    # the Russian friend who «не стало» got the doubtful patriot's family chat.
+    for persona in (PATRIOT, FIRM):
+        call = Call(with_small_talk(persona), lang, FakeBackend([]), seed=5)
+        call.pick_up()
+        call.say(story)
+        list(call.reply())
+        assert call.turns[-1].move in ("condolence", "grief"), call.turns[-1]
+        call.say(sorry)
+        list(call.reply())
+        assert call.turns[-1].move == "apology", call.turns[-1]
+        assert not re.search(offended, call.turns[-1].text, re.I), call.turns[-1].text

@@ -25,6 +25,8 @@ from simulator.engine.events import (
 )
 from simulator.engine.lore import QUESTION_FLOOR, lore_index, restates
 from simulator.engine.move import (
+    PROVOKED_WITHIN,
+    PROVOKING,
     Move,
     MoveMemory,
     accepts_apology,
@@ -276,6 +278,10 @@ class Call:
             for t in self.turns[:-1]
             if t.speaker == "volunteer"
         )
+        # Whether the caller jabbed, blamed or lectured lately: an apology then takes back the
+        # jab; without one it is for their own tears or the late hour.
+        earlier = [t for t in self.turns[:-1] if t.speaker == "volunteer"][-PROVOKED_WITHIN:]
+        memory.provoked = any(set(t.codes or ()) & PROVOKING for t in earlier)
         index = lore_index(self.persona, self.lang)
         matches = index.matches(volunteer.text)
         asked = {"open_question", "closed_question"} & set(volunteer.codes or ())

@@ -78,6 +78,10 @@ MoveKind = Literal[
 INVITING: frozenset[Code] = frozenset({"reflection", "empathy", "personal_story"})
 """Codes of a turn that may draw a personal story out of an open respondent unprompted."""
 
+PROVOKING: frozenset[Code] = frozenset({"guilt", "confront", "lecture", "unsafe"})
+"""Codes an apology may be taking back."""
+PROVOKED_WITHIN = 3
+"""How many of the caller's turns before an apology it may be taking back."""
 NEGATIVE_ORDER: tuple[Code, ...] = ("guilt", "confront", "lecture")
 """Which negative code the respondent reacts to first when a turn has several."""
 PERSONAL_ATTACKS: tuple[Code, ...] = ("guilt", "confront")
@@ -150,6 +154,10 @@ class MoveMemory:
     """Whether the caller told of a death as their own story earlier in this call
     (`personal_story` and `tells_of_loss`): more of that story is met with sympathy (`story.yaml`
     `grief`)."""
+    provoked: bool = True
+    """Whether one of the caller's last few turns blamed, jabbed, lectured or put them at risk
+    (`PROVOKING`): an apology then takes that back ("I'm not offended"); an apology with nothing
+    to take back ("Sorry. Still gets me, that.") is met kindly (`apology.yaml` `unprovoked`)."""
 
     @classmethod
     def empty(cls) -> MoveMemory:
@@ -618,7 +626,8 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     # apology that lectures or asks something is answered on that, and so is one that blames
     # after a "but" (an apology alone is sometimes coded as blame: "I didn't mean to lecture").
     if line and accepts_apology(line, codes, lang):
-        accepted = _pick(_courtesy("apology")[1][lang][mood], memory, rng)
+        kind = "lines" if memory.provoked else "unprovoked"
+        accepted = _pick(_courtesy_data("apology")[kind][lang][mood], memory, rng)
         # "Sorry, that came out harsh. My friend's son died there.": the loss is not passed
         # over with a bare "Fine. Let's leave it."
         told_loss = "personal_story" in codes and tells_of_loss(line, lang)
@@ -969,9 +978,10 @@ def _loss_keys() -> Keys:
 
 
 @cache
-def _bereavement_keys() -> tuple[Keys, Keys, Keys]:
+def _bereavement_keys() -> tuple[Keys, Keys, Keys, Keys]:
     data = _courtesy_data("story")["bereavement"]
-    return tuple(Keys.model_validate(data[part]) for part in ("died", "people", "not"))  # type: ignore[return-value]
+    parts = ("died", "people", "pronouns", "not")
+    return tuple(Keys.model_validate(data[part]) for part in parts)  # type: ignore[return-value]
 
 
 def tells_of_loss(line: str, lang: Lang) -> bool:
@@ -982,14 +992,18 @@ def tells_of_loss(line: str, lang: Lang) -> bool:
 
 
 def tells_of_bereavement(line: str, lang: Lang) -> bool:
-    """Whether one sentence of the caller's line names a close person and their death outside
-    the war ("Dad died six years back"): `story.yaml`'s `bereavement`."""
-    died, people, unless = _bereavement_keys()
-    for sentence in sentences(line):
-        words = words_of(sentence, lang)
-        if has_key(died, lang, words) and has_key(people, lang, words):
-            if not has_key(unless, lang, words):
-                return True
+    """Whether a sentence of the caller's line tells of a death outside the war and it or the
+    one before names a close person ("Dad died six years back"): `story.yaml`'s
+    `bereavement`."""
+    died, people, him, unless = _bereavement_keys()
+    said = [words_of(sentence, lang) for sentence in sentences(line)]
+    named = has_key(people, lang, [word for words in said for word in words])
+    for words in said:
+        # The person may be named earlier in the line and the death told of them as "he" («У
+        # меня там друг был, Серёжа... В марте колонна пошла, и его не стало»).
+        whose = has_key(people, lang, words) or (named and has_key(him, lang, words))
+        if whose and has_key(died, lang, words) and not has_key(unless, lang, words):
+            return True
     return False
 
 
