@@ -2125,6 +2125,21 @@ def test_an_accepted_apology_takes_back_most_of_a_jabs_irritation(
             " поесть в это время года?",
             {"food"},
         ),
+        # A garden or dacha is asked about, not everybody's hobbies.
+        (
+            "ru",
+            "А огород у вас есть? Или дача? Я без огорода вообще не представляю, как жить. Что"
+            " сажаете-то?",
+            {"garden"},
+        ),
+        # What is outside their window is the weather, not their worries.
+        (
+            "en",
+            "Tell me about where you live instead. What's it like of an evening this time of"
+            " year? What can you see out of your window?",
+            {"weather"},
+        ),
+        ("ru", "А расскажите лучше, что у вас сейчас за окном, во дворе?", {"weather"}),
     ],
 )
 def test_a_question_is_answered_on_what_it_asks(
@@ -2197,3 +2212,38 @@ def test_sorry_for_ones_own_tears_is_met_kindly_not_forgiven(
         list(call.reply())
         assert call.turns[-1].move == "apology", call.turns[-1]
         assert not re.search(offended, call.turns[-1].text, re.I), call.turns[-1].text
+
+
+@pytest.mark.parametrize("persona_id", _PERSONAS)
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [("en", "Duw. Same everywhere, I expect."), ("ru", "Ну вот. Везде, наверное, одно и то же.")],
+)
+def test_a_bare_same_everywhere_is_agreed_with(persona_id: str, lang: str, text: str) -> None:
+    # Round 28's held-out farmer said it after the price of bread; the IT worker answered "IT
+    # people are the same everywhere. Coffee, deadlines and bugs", the mother "all mums are the
+    # same", words written for a caller who had spoken of children or work.
+    persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
+    for mood, state in (("guarded", GUARDED), ("neutral", NEUTRAL), ("open", OPEN)):
+        move = _move(persona, lang, text, ("common_ground",), mood, state)
+        assert move.source == "acknowledge", (persona_id, mood, move)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "Вот поговорила с вами — и прямо легче стало. Хорошо, что вы трубку взяли."),
+        (
+            "en",
+            "My daughter says I'd talk to a gatepost if it stood still long enough. Well, you've"
+            " been a lot better company than a gatepost.",
+        ),
+        ("en", "It was really nice talking to you."),
+    ],
+)
+def test_saying_the_talk_did_one_good_takes_leave_with_thanks(lang: str, text: str) -> None:
+    # Round 28's held-out farmer: «Не надо меня хвалить, я не ребёнок» (the IT worker) and
+    # "Third year at uni, she's smart" (the firm supporter, on "my daughter").
+    assert goodbye_kind(text, lang) == "thanks"
+    assert goodbye_kind("I talked to my neighbour and felt better.", "en") is None
+    assert goodbye_kind("Я поговорила с мамой, и легче стало. А вы с мамой говорите?", "ru") is None

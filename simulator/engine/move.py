@@ -774,6 +774,11 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
                 lines = _courtesy("acknowledge")[1][lang][mood]
                 return Move("react", "acknowledge", _pick(lines, memory, rng))
             continue
+        if code == "common_ground" and set(codes) == {code} and _bare(line) and not raised:
+            # "Same everywhere, I expect." after their prices is agreed with, not answered with
+            # what the persona shares with everyone ("IT people are the same everywhere").
+            lines = _courtesy("acknowledge")[1][lang][mood]
+            return Move("react", "acknowledge", _pick(lines, memory, rng))
         if code in codes and _mood_lines(lore.reactions.get(code), mood, lang):
             # Thanks for sympathy said twice in a call reads as a recording: once the warm
             # reaction's lines are all said, the respondent goes on or just agrees.
@@ -1017,6 +1022,15 @@ def light_story(line: str) -> bool:
     vector = embed_one(line)
     nearest = float((light @ vector).max())
     return nearest >= LIGHT_FLOOR and nearest > float((heavy @ vector).max())
+
+
+BARE_WORDS = 8
+"""A remark of at most this many words names nothing to answer on its own."""
+
+
+def _bare(line: str) -> bool:
+    """Whether the line is a short remark ("Same everywhere, I expect.")."""
+    return len(re.findall(r"\w+", line)) <= BARE_WORDS
 
 
 def _is_backchannel(line: str) -> bool:
