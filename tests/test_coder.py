@@ -527,3 +527,23 @@ def test_checking_an_understanding_is_a_reflection_cue_not_empathy(lang: str, te
 def test_understanding_them_is_still_empathy(text: str) -> None:
     found = cue_coder("ru").code(text)
     assert "empathy" in found.codes and "reflection" not in found.codes, found.codes
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "code", "fires"),
+    [
+        # Round 28's held-out veteran: why he rings is no lecture, what they must think is.
+        ("ru", "Я вам скажу, почему звоню, чтоб честно было.", "lecture", False),
+        ("ru", "Я вам скажу: вы ничего не понимаете.", "lecture", True),
+        # His dead friend "grinning like an idiot" insults nobody; "you idiot" does.
+        ("en", "He'd shown me the scan of his baby, grinning like an idiot.", "confront", False),
+        ("en", "I felt such a fool when I got home.", "confront", False),
+        ("en", "You idiot.", "confront", True),
+        # "Have you always lived there?" asks; "You always defend them" blames.
+        ("en", "Have you always lived round there, or did you end up there?", "confront", False),
+        ("en", "You always defend them.", "confront", True),
+        ("en", "You never listen to anyone.", "confront", True),
+    ],
+)
+def test_cues_that_blamed_a_callers_own_words(lang: str, text: str, code: str, fires: bool) -> None:
+    assert (code in cue_coder(lang).code(text).codes) is fires

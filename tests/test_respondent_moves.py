@@ -2140,6 +2140,14 @@ def test_an_accepted_apology_takes_back_most_of_a_jabs_irritation(
             {"weather"},
         ),
         ("ru", "А расскажите лучше, что у вас сейчас за окном, во дворе?", {"weather"}),
+        # Pensions after a word about medicines are pensions, not the doctors.
+        (
+            "ru",
+            "А пенсии у вас сейчас какие, хватает? У нас мама получает — ну, на лекарства да на"
+            " коммуналку.",
+            {"pensions", "pension_prices"},
+        ),
+        ("ru", "А молодёжь у вас остаётся? У нас все разъезжаются.", {"young_people"}),
     ],
 )
 def test_a_question_is_answered_on_what_it_asks(
