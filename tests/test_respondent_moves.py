@@ -2148,6 +2148,12 @@ def test_an_accepted_apology_takes_back_most_of_a_jabs_irritation(
             {"pensions", "pension_prices"},
         ),
         ("ru", "А молодёжь у вас остаётся? У нас все разъезжаются.", {"young_people"}),
+        # "Or are you retired already?" asks what they do.
+        (
+            "ru",
+            "А работаете кем? Или уже на пенсии?",
+            {"work", "work_clinic", "work_shop", "job", "school", "pension_prices"},
+        ),
     ],
 )
 def test_a_question_is_answered_on_what_it_asks(
@@ -2198,7 +2204,9 @@ def test_leave_asked_in_a_closing_statement_is_a_permission(lang: str, text: str
         ),
         (
             "en",
-            "My mate Jonno got killed on the second tour. Roadside bomb. He was twenty-three.",
+            "My mate Jonno got killed on the second tour. Roadside bomb. He was twenty-three. The"
+            " week before, he'd shown me the scan of his baby on his phone, grinning like an idiot."
+            " He never got to meet her.",
             "Sorry. Still gets me, that.",
             r"offended|let's leave it|forget it",
         ),
@@ -2255,3 +2263,23 @@ def test_saying_the_talk_did_one_good_takes_leave_with_thanks(lang: str, text: s
     assert goodbye_kind(text, lang) == "thanks"
     assert goodbye_kind("I talked to my neighbour and felt better.", "en") is None
     assert goodbye_kind("Я поговорила с мамой, и легче стало. А вы с мамой говорите?", "ru") is None
+
+
+@pytest.mark.parametrize("persona_id", _PERSONAS)
+def test_everyday_idioms_and_like_are_not_keys_of_death_or_a_neighbour(persona_id: str) -> None:
+    # Round 28's held-out postman: "my knees are killing me" got the soldier's mother's row of
+    # graves at the cemetery, and "What's it like your end?" (the weather) got the suspicious
+    # man's story of his neighbour's "like" on a post (keyed on "like").
+    persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
+    index = lore_index(persona, "en")
+    heavy = {"casualties", "son_fighting", "murderer", "neighbour_son", "families_at_front"}
+    heavy |= {"know_at_front"}
+    for text in (
+        "I'm a postman. Up at half four, done by one, and my knees are killing me.",
+        "I'm at the truck stop with an hour to kill.",
+    ):
+        assert not {m.id for m in index.matches(text)} & heavy, (persona_id, text)
+    text = "It's been raining here all week. What's it like your end?"
+    assert "petrovich_like" not in {m.id for m in index.matches(text)}
+    # A death in the war still matches.
+    assert {m.id for m in index.matches("They killed my cousin at the front.")} & heavy
