@@ -2283,3 +2283,17 @@ def test_everyday_idioms_and_like_are_not_keys_of_death_or_a_neighbour(persona_i
     assert "petrovich_like" not in {m.id for m in index.matches(text)}
     # A death in the war still matches.
     assert {m.id for m in index.matches("They killed my cousin at the front.")} & heavy
+
+
+def test_an_old_bereavement_gets_a_condolence_but_no_grief_at_every_later_worry() -> None:
+    # Round 28's held-out farmer told of his father, who died six years ago; every later remark
+    # ("I suppose everybody's got somebody they worry about") got "Lord, how do you all bear
+    # it...".
+    call = Call(with_small_talk(PATRIOT), "en", FakeBackend([]), seed=4)
+    call.pick_up()
+    call.say("This was my father's farm. Dad died six years back. I still miss him at lambing.")
+    list(call.reply())
+    assert call.turns[-1].move == "condolence", call.turns[-1]
+    call.say("I suppose everybody's got somebody they worry about.")
+    list(call.reply())
+    assert call.turns[-1].move != "grief", call.turns[-1]

@@ -33,7 +33,7 @@ from simulator.engine.move import (
     apology_eases,
     choose_move,
     goodbye_kind,
-    tells_of_loss,
+    tells_of_war_loss,
 )
 from simulator.engine.prompt import PromptBuilder
 from simulator.engine.smalltalk import with_small_talk
@@ -274,7 +274,7 @@ class Call:
         # A death the caller told of as their own story (not the dead of a lecture: "tens of
         # thousands killed, and for what?").
         memory.loss_told = any(
-            "personal_story" in (t.codes or ()) and tells_of_loss(t.text, self.lang)
+            "personal_story" in (t.codes or ()) and tells_of_war_loss(t.text, self.lang)
             for t in self.turns[:-1]
             if t.speaker == "volunteer"
         )

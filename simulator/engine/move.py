@@ -151,9 +151,9 @@ class MoveMemory:
     topics_said: list[tuple[str, str]] = field(default_factory=list)
     """(topic id, the reply that spoke of it) for every topic the respondent spoke about."""
     loss_told: bool = False
-    """Whether the caller told of a death as their own story earlier in this call
-    (`personal_story` and `tells_of_loss`): more of that story is met with sympathy (`story.yaml`
-    `grief`)."""
+    """Whether the caller told of a death in the war as their own story earlier in this call
+    (`personal_story` and `tells_of_war_loss`): more of that story is met with sympathy
+    (`story.yaml` `grief`)."""
     provoked: bool = True
     """Whether one of the caller's last few turns blamed, jabbed, lectured or put them at risk
     (`PROVOKING`): an apology then takes that back ("I'm not offended"); an apology with nothing
@@ -993,7 +993,14 @@ def tells_of_loss(line: str, lang: Lang) -> bool:
     """Whether the caller's line tells of a death ("my friend's son was killed", «у подруги сын
     погиб»): one of `story.yaml`'s `loss_keys`, or a sentence that names a close person and a
     death outside the war (its `bereavement`: "then my husband Tom died")."""
-    return has_key(_loss_keys(), lang, words_of(line, lang)) or tells_of_bereavement(line, lang)
+    return tells_of_war_loss(line, lang) or tells_of_bereavement(line, lang)
+
+
+def tells_of_war_loss(line: str, lang: Lang) -> bool:
+    """Whether the caller's line tells of a death in the war (`story.yaml`'s `loss_keys`): more
+    of that story later in the call is met with grief. A father who died six years ago gets a
+    condolence when told of, not grief at every later worry (round 28's held-out farmer)."""
+    return has_key(_loss_keys(), lang, words_of(line, lang))
 
 
 def tells_of_bereavement(line: str, lang: Lang) -> bool:
