@@ -2297,3 +2297,18 @@ def test_an_old_bereavement_gets_a_condolence_but_no_grief_at_every_later_worry(
     call.say("I suppose everybody's got somebody they worry about.")
     list(call.reply())
     assert call.turns[-1].move != "grief", call.turns[-1]
+
+
+@pytest.mark.parametrize("persona_id", _PERSONAS)
+def test_shared_worries_with_a_tag_are_agreed_with_not_heard_as_friends(persona_id: str) -> None:
+    # Round 28's held-out farmer: «далеко мы друг от друга» met the key «друг» (a friend), and
+    # five personas answered what people say about the war.
+    persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
+    text = (
+        "Слушаю вас и думаю: вроде и далеко мы друг от друга, а заботы-то одни и те же — чтоб"
+        " свои были здоровы да чтоб на жизнь хватало. Правда ведь?"
+    )
+    assert "people_say" not in {m.id for m in lore_index(persona, "ru").matches(text)}
+    move = _move(persona, "ru", text, ("closed_question", "common_ground"), "neutral", NEUTRAL)
+    assert move.kind == "acknowledge" or move.source.startswith("acknowledge"), move
+    assert "people_say" not in move.source, move

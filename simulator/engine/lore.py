@@ -70,12 +70,21 @@ IDIOMS: dict[Lang, list[tuple[re.Pattern[str], str]]] = {
         (re.compile(r"\bkill(ing|ed|s)?\s+(some\s+|the\s+)?time\b", re.I), "pass time"),
     ],
     "ru": [
+        # «друг от друга», «друг с другом» are "each other", not a friend.
+        (
+            re.compile(
+                r"\bдруг\s+(?:(?:от|с|со|о|об|к|ко|на|за|у|без|для|про|перед|при|по)\s+)?друг\w*",
+                re.I,
+            ),
+            "взаимно",
+        ),
         (re.compile(r"\bуби(ть|ваю|вает|ваем|вал[аи]?|ла|л)\s+время\b", re.I), "провести время"),
     ],
 }
-"""Everyday turns of phrase whose words are keys of death or war ("my knees are killing me",
-"time to kill"), said another way before a line is matched: a postman's knees got the
-casualties ("There's a whole row at our cemetery now") in round 28's held-out calls."""
+"""Everyday turns of phrase whose words are keys ("my knees are killing me", "time to kill",
+«друг от друга»), said another way before a line is matched: a postman's knees got the
+casualties ("There's a whole row at our cemetery now") and «далеко мы друг от друга» got what
+friends say, in round 28's held-out calls."""
 
 
 def _lemmas(text: str, lang: Lang) -> list[str]:

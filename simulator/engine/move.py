@@ -685,7 +685,9 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     ]
     # "So work takes most of your energy, is that right?" checks a reflection; it is not a
     # question nobody can answer ("Hard to say"): the respondent takes it and says more.
-    if line and checks_reflection(line, lang, "reflection" in codes):
+    # «...заботы-то одни и те же — чтоб свои были здоровы. Правда ведь?» asks them to agree with
+    # what both sides share, the same way: not "what people say" about the war.
+    if line and checks_reflection(line, lang, bool({"reflection", "common_ground"} & set(codes))):
         if not set(codes) & {*NEGATIVE_ORDER, "unsafe"}:
             return _confirm(situation, raised, topics, line)
     # A light story of the caller's own ("our cat sleeps all day") gets a light word back, not
@@ -800,16 +802,18 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
 def _confirm(
     situation: _Situation, raised: list[Match], topics: dict[str, Topic], line: str
 ) -> Move:
-    """A reflection that checks itself ("..., have I got that right?"): taken or left as the
-    mood says (their reaction to `reflection` when it gives back their last line, else a plain
-    yes or no), and, unless hostile, followed by more: what they think of a topic the reflection
-    names by a key, else more of what they were just saying, else (open) something of their
-    own."""
-    persona, lang, _codes, _matches, mood, _state, memory, rng = situation.parts()
+    """A reflection or a shared worry that checks itself ("..., have I got that right?"): taken
+    or left as the mood says (their reaction to `reflection` when it gives back their last line,
+    else a plain yes or no), and, unless hostile, followed by more: what they think of a topic
+    the line names by a key, else more of what they were just saying, else (open) something of
+    their own."""
+    persona, lang, codes, _matches, mood, _state, memory, rng = situation.parts()
     own = _mood_lines(persona.lore.reactions.get("reflection"), mood, lang)
+    # What both sides share, checked ("..., правда ведь?"), is agreed with plainly, not thanked
+    # for as being understood ("Вы правильно поняли").
     first = (
         Move("react", "reaction:reflection", _pick(own, memory, rng))
-        if memory.restated and _fresh(own, memory)
+        if memory.restated and _fresh(own, memory) and "reflection" in codes
         else Move(
             "react", "acknowledge", _pick(_courtesy("acknowledge")[1][lang][mood], memory, rng)
         )
