@@ -2312,3 +2312,13 @@ def test_shared_worries_with_a_tag_are_agreed_with_not_heard_as_friends(persona_
     move = _move(persona, "ru", text, ("closed_question", "common_ground"), "neutral", NEUTRAL)
     assert move.kind == "acknowledge" or move.source.startswith("acknowledge"), move
     assert "people_say" not in move.source, move
+
+
+def test_waiting_for_every_call_is_the_mothers_sons_calls() -> None:
+    # Round 28's Russian call in the app: «каждый звонок ждёте» met the key «звонок» of "who are
+    # you and why this call", and she answered «Ну, спрашивайте, что хотели.».
+    mother = with_small_talk(load_persona(bundled_personas_dir() / "mobilised-son-mother.yaml"))
+    found = lore_index(mother, "ru").matches("Вы, наверное, тоже каждый звонок ждёте, да?")
+    assert found[0].id == "phone_calls", found[:3]
+    found = lore_index(mother, "en").matches("I bet you wait for every call too, don't you?")
+    assert found[0].id == "phone_calls", found[:3]
