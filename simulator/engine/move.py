@@ -988,9 +988,12 @@ def _loss_keys() -> Keys:
 
 @cache
 def _bereavement_keys() -> tuple[Keys, Keys, Keys, Keys]:
+    """`story.yaml`'s `bereavement`: its death words, close people, pronouns and exceptions."""
     data = _courtesy_data("story")["bereavement"]
-    parts = ("died", "people", "pronouns", "not")
-    return tuple(Keys.model_validate(data[part]) for part in parts)  # type: ignore[return-value]
+    died, people, pronouns, unless = (
+        Keys.model_validate(data[part]) for part in ("died", "people", "pronouns", "not")
+    )
+    return died, people, pronouns, unless
 
 
 def tells_of_loss(line: str, lang: Lang) -> bool:
@@ -1008,8 +1011,9 @@ def tells_of_war_loss(line: str, lang: Lang) -> bool:
 
 
 def tells_of_bereavement(line: str, lang: Lang) -> bool:
-    """Whether a sentence of the caller's line tells of a death outside the war and it or the
-    one before names a close person ("Dad died six years back"): `story.yaml`'s
+    """Whether a sentence of the caller's line tells of the death of a close person outside the
+    war, named in that sentence ("Dad died six years back") or earlier in the line and then
+    called "he" or "she" («друг был, Серёжа... и его не стало»): `story.yaml`'s
     `bereavement`."""
     died, people, him, unless = _bereavement_keys()
     said = [words_of(sentence, lang) for sentence in sentences(line)]
