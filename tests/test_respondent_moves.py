@@ -391,6 +391,15 @@ def test_asking_to_ring_again_in_other_words_is_asking_to_call_again(lang: str, 
         ("en", "Thanks for sharing that with me. I appreciate it."),
         ("ru", "Спасибо за доверие. Я правда ценю, что вы со мной этим поделились."),
         ("ru", "Спасибо, что рассказали. Я очень ценю вашу откровенность."),
+        # Saying the talk did them good, round 28's held-out farmer: «Не надо меня хвалить, я не
+        # ребёнок» (the IT worker) and "Third year at uni, she's smart" (on "my daughter").
+        ("ru", "Вот поговорила с вами — и прямо легче стало. Хорошо, что вы трубку взяли."),
+        (
+            "en",
+            "My daughter says I'd talk to a gatepost if it stood still long enough. Well, you've"
+            " been a lot better company than a gatepost.",
+        ),
+        ("en", "It was really nice talking to you."),
     ],
 )
 def test_thanks_for_what_they_told_is_answered_as_thanks(lang: str, text: str) -> None:
@@ -410,6 +419,9 @@ def test_thanks_for_what_they_told_is_answered_as_thanks(lang: str, text: str) -
 )
 def test_thanks_followed_by_a_question_is_not_a_goodbye(lang: str, text: str) -> None:
     assert goodbye_kind(text, lang) is None
+    # Nor is feeling better after talking to someone else.
+    assert goodbye_kind("I talked to my neighbour and felt better.", "en") is None
+    assert goodbye_kind("Я поговорила с мамой, и легче стало. А вы с мамой говорите?", "ru") is None
     move = _move(PATRIOT, lang, text, ("open_question", "affirmation"), "neutral", OPEN)
     assert move.kind != "closing" and move.source != "reaction:affirmation", move
 
@@ -2093,10 +2105,32 @@ def test_an_accepted_apology_takes_back_most_of_a_jabs_irritation(
 # -- round 28's held-out farmer and veteran ---------------------------------------------------
 
 
+FAITH = {"faith", "church"}
+MONEY = {"pay_enough", "pension_prices", "money"}  # the mother may hear her son's contract pay
+DAY = {"everyday_day"}
+
+
 @pytest.mark.parametrize("persona_id", _PERSONAS)
 @pytest.mark.parametrize(
     ("lang", "text", "expected"),
     [
+        # Round 27's held-out church singer: four personas had no topic for faith, and "Are you
+        # a believer? Or does someone in your family go to church?" got "A wife, two kids",
+        # Easter got butter prices or "Right, I'm listening, but not for long."
+        ("ru", "А вы сами в Бога верите? В храм ходите иногда?", FAITH),
+        ("ru", "А Пасху у вас празднуют? Куличи, крашеные яйца?", FAITH),
+        ("en", "Are you religious at all? Does anyone in your house go to church?", FAITH),
+        ("en", "Do you celebrate Easter over there?", FAITH),
+        # Round 27's held-out lorry driver: "And does it pay alright? ... diesel's daft money"
+        # got the price of petrol from five of six personas; the question is what they earn.
+        ("en", "And does it pay all right? Here everything's gone up, petrol most of all.", MONEY),
+        ("ru", "А хорошо платят? У нас всё подорожало, бензин особенно.", MONEY),
+        # The church singer said where she helps out and asked "How are things with you these
+        # days?": with the new faith topics every persona answered about Easter or icons, the
+        # question having no key of its own.
+        ("en", "I sing in the choir at our church, every Sunday. How are things with you?", DAY),
+        ("ru", "Я в церковном хоре пою, по воскресеньям. А вы сами как поживаете?", DAY),
+        # Round 28's held-out farmer and veteran.
         # A question that means "what's your job" is about their work, not the bus route the
         # caller told of first.
         (
@@ -2160,6 +2194,8 @@ def test_a_question_is_answered_on_what_it_asks(
     persona_id: str, lang: str, text: str, expected: set[str]
 ) -> None:
     persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
+    found = lore_index(persona, lang).matches(text)
+    assert found and found[0].id in expected, (persona_id, found[:2])
     codes = ("open_question",) if "?" in text else ()
     move = _move(persona, lang, text, codes, "neutral", NEUTRAL)
     assert move.source.partition(":")[2] in expected, (persona_id, move)
@@ -2243,26 +2279,6 @@ def test_a_bare_same_everywhere_is_agreed_with(persona_id: str, lang: str, text:
     for mood, state in (("guarded", GUARDED), ("neutral", NEUTRAL), ("open", OPEN)):
         move = _move(persona, lang, text, ("common_ground",), mood, state)
         assert move.source == "acknowledge", (persona_id, mood, move)
-
-
-@pytest.mark.parametrize(
-    ("lang", "text"),
-    [
-        ("ru", "Вот поговорила с вами — и прямо легче стало. Хорошо, что вы трубку взяли."),
-        (
-            "en",
-            "My daughter says I'd talk to a gatepost if it stood still long enough. Well, you've"
-            " been a lot better company than a gatepost.",
-        ),
-        ("en", "It was really nice talking to you."),
-    ],
-)
-def test_saying_the_talk_did_one_good_takes_leave_with_thanks(lang: str, text: str) -> None:
-    # Round 28's held-out farmer: «Не надо меня хвалить, я не ребёнок» (the IT worker) and
-    # "Third year at uni, she's smart" (the firm supporter, on "my daughter").
-    assert goodbye_kind(text, lang) == "thanks"
-    assert goodbye_kind("I talked to my neighbour and felt better.", "en") is None
-    assert goodbye_kind("Я поговорила с мамой, и легче стало. А вы с мамой говорите?", "ru") is None
 
 
 @pytest.mark.parametrize("persona_id", _PERSONAS)
