@@ -233,3 +233,42 @@ def test_a_church_caller_who_snaps_and_apologises_is_answered_in_a_real_call(
         t.text for t in call.turns if t.speaker == "respondent"
     ][-4:]
     assert stored[-2].text == sorry.text
+
+
+def test_a_veterans_call_is_answered_on_what_he_asks_and_tells_in_a_real_call(
+    tmp_path: Path,
+) -> None:
+    # Round 28's held-out `veteran` and `farmer`, on the real model, coder and SQLite file:
+    # leave asked at the end of a statement got the respondent's day, "what do you do?" after
+    # his bus route got the roads, his friend «его не стало» got what people say, sorry for his
+    # tears got «я не в обиде», and «далеко мы друг от друга» was heard as a friend.
+    call = _firm_call(tmp_path, seed=7)
+    leave = _answer(
+        call,
+        "Добрый вечер! Меня Виктор зовут, я из Хайфы звоню. Хотел просто поговорить с кем-нибудь"
+        " из России, если у вас есть пара минут.",
+    )
+    assert leave.move == "permission", leave
+    work = _answer(
+        call,
+        "Я вот только со смены пришёл, я автобус вожу, от порта до университета. А вы чем"
+        " занимаетесь, если не секрет?",
+    )
+    assert work.move == "topic:work", work
+    friend = _answer(
+        call,
+        "У меня там друг был, Серёжа, из Пензы. В марте восемьдесят второго колонна пошла, и его"
+        " не стало, двадцати не исполнилось.",
+    )
+    assert friend.move == "condolence", friend
+    sorry = _answer(call, "Извините. Сорок с лишним лет прошло, а как вспомню... Ладно.")
+    assert sorry.move == "apology" and "обиде" not in sorry.text, sorry
+    shared = _answer(
+        call,
+        "Вроде и далеко мы друг от друга, а заботы-то одни и те же — чтоб свои были здоровы да"
+        " чтоб на жизнь хватало. Правда ведь?",
+    )
+    assert shared.move and shared.move.startswith("acknowledge"), shared
+    assert "people_say" not in shared.move, shared
+    stored = [t for t in _stored(tmp_path, call).turns if t.speaker == "respondent"]
+    assert [t.text for t in stored[-5:]] == [t.text for t in (leave, work, friend, sorry, shared)]
