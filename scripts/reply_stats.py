@@ -46,6 +46,10 @@ by mood; and the time from the volunteer's Enter to the first word on screen.
                            prices and sanctions, and `veteran`, a former soldier who pulls rank
                            and gives risky advice), written blind to the lore, frozen before
                            round 28's first run
+        [--scripts heldout14]  the fourteenth (`teacher`, a retired literature teacher who
+                           lectures once on history, and `young_mum`, a new mother who blames
+                           once and suggests a protest), written blind to the lore, frozen
+                           before round 29's first run
 """
 
 from __future__ import annotations
@@ -81,6 +85,7 @@ HELD_OUT = {
     "heldout11": ("history", "medic"),
     "heldout12": ("faith", "trucker"),
     "heldout13": ("farmer", "veteran"),
+    "heldout14": ("teacher", "young_mum"),
 }
 """Held-out set -> its two volunteers, in tests/data/scripts/<set>/<volunteer>.<lang>.txt."""
 SCRIPT_SETS = {
