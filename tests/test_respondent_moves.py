@@ -11,7 +11,7 @@ import pytest
 from simulator.config import bundled_personas_dir
 from simulator.engine import reply_check
 from simulator.engine.call import Call
-from simulator.engine.lore import lore_index
+from simulator.engine.lore import KEY_SCORE, lore_index
 from simulator.engine.move import (
     MoveMemory,
     asks_either_or,
@@ -2338,3 +2338,38 @@ def test_waiting_for_every_call_is_the_mothers_sons_calls() -> None:
     assert found[0].id == "phone_calls", found[:3]
     found = lore_index(mother, "en").matches("I bet you wait for every call too, don't you?")
     assert found[0].id == "phone_calls", found[:3]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "Мой сын тоже служил, слава богу, вернулся."),
+        ("ru", "У моей двоюродной сестры сына, Димку, осенью забрали."),
+        ("ru", "У меня у самой сын, ему девятнадцать."),
+        ("ru", "Сын мой тоже там."),
+        ("en", "My son served as well, thank God he came back."),
+        ("en", "I have a son too, he's nineteen."),
+    ],
+)
+def test_the_callers_own_son_or_dima_is_not_the_mothers(lang: str, text: str) -> None:
+    # Round 28's farmer told of her cousin's son «Димку», and the soldier's mother answered
+    # «Дима у меня хороший, добрый» about her own; "My son served as well" got her Dima at school.
+    mother = load_persona(bundled_personas_dir() / "mobilised-son-mother.yaml")
+    keyed = {m.id for m in lore_index(mother, lang).matches(text) if m.score >= KEY_SCORE}
+    assert "son" not in keyed, keyed
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "А ваш сын как, звонит?"),
+        ("ru", "Мне очень жаль вашего сына."),
+        ("ru", "Мои мысли с вашим сыном."),
+        ("en", "My heart goes out to your son."),
+        ("en", "How is your son doing?"),
+    ],
+)
+def test_the_respondents_son_is_still_theirs_beside_the_callers_my(lang: str, text: str) -> None:
+    mother = load_persona(bundled_personas_dir() / "mobilised-son-mother.yaml")
+    keyed = {m.id for m in lore_index(mother, lang).matches(text) if m.score >= KEY_SCORE}
+    assert "son" in keyed, keyed

@@ -16,7 +16,7 @@ import numpy as np
 from simulator.codes import Lang
 from simulator.coding.encoder import embed, embed_one
 from simulator.coding.features import sentences
-from simulator.coding.text import analyse
+from simulator.coding.text import Token, analyse
 from simulator.engine.smalltalk import shared_ids
 from simulator.persona import Keys, Persona
 
@@ -87,22 +87,75 @@ casualties ("There's a whole row at our cemetery now") and «далеко мы �
 friends say, in round 28's held-out calls."""
 
 
-def _lemmas(text: str, lang: Lang) -> list[str]:
+def _plain_tokens(text: str, lang: Lang) -> tuple[Token, ...]:
     for idiom, plain in IDIOMS[lang]:
         text = idiom.sub(plain, text)
-    lemmas = [token.lemma for token in analyse(text, lang).tokens]
+    return analyse(text, lang).tokens
+
+
+def _lemmas(text: str, lang: Lang) -> list[str]:
+    lemmas = [token.lemma for token in _plain_tokens(text, lang)]
     return lemmas if lang == "ru" else [_english_base(lemma) for lemma in lemmas]
+
+
+CALLERS: dict[Lang, tuple[frozenset[str], frozenset[tuple[str, str]], frozenset[str]]] = {
+    "ru": (
+        frozenset({"мой", "наш"}),
+        frozenset({("у", "я"), ("у", "мы")}),
+        frozenset({"ваш", "твой", "вы", "ты"}),
+    ),
+    "en": (
+        frozenset({"my", "our"}),
+        frozenset({("i", "have"), ("we", "have"), ("i", "had"), ("we", "had")}),
+        frozenset({"your", "you", "yours"}),
+    ),
+}
+"""Words by which a caller says a person is theirs («моей сестры сын», "my cousin's boy", «у меня
+сын»; the second set are word pairs), and the words that give the person back to the respondent
+("my thoughts are with your son")."""
+OWNED_REACH = 4
+"""How many words before a person's name or role a caller's «мой» / "my" still claims it."""
+
+
+def _callers_people(text: str, lang: Lang, people: frozenset[str]) -> set[int]:
+    """Positions of the words in `people` (lemmas of the persona's people's names and roles)
+    that the caller's line says are the caller's own: "My son served too" is not about the
+    respondent's son, nor «У моей двоюродной сестры сына, Димку, забрали» about their Dima."""
+    mine, pairs, yours = CALLERS[lang]
+    tokens = _plain_tokens(text, lang)
+    lemmas = [t.lemma if lang == "ru" else _english_base(t.lemma) for t in tokens]
+    owned: set[int] = set()
+    for i, lemma in enumerate(lemmas):
+        if lemma not in people:
+            continue
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        if after is not None and after.sentence == tokens[i].sentence and after.lemma in mine:
+            owned.add(i)  # «Сын мой тоже там»
+            continue
+        for j in range(i - 1, max(-1, i - OWNED_REACH - 2), -1):
+            if tokens[j].sentence != tokens[i].sentence or tokens[j].lemma in yours:
+                break
+            pair = (tokens[j - 1].lemma, tokens[j].lemma) if j else ("", "")
+            if tokens[j].lemma in mine or pair in pairs:
+                owned.add(i)
+                break
+    return owned
 
 
 def _key_sequences(keys: Keys, lang: Lang) -> list[tuple[str, ...]]:
     return [tuple(_lemmas(key, lang)) for key in keys.get(lang) if key.strip()]
 
 
-def _contains(words: list[str], key: tuple[str, ...]) -> bool:
+def _contains(words: list[str], key: tuple[str, ...], skip: set[int] | None = None) -> bool:
+    """Whether `key` stands in `words`, not counting an occurrence that covers a position in
+    `skip`."""
     if not key:
         return False
     n = len(key)
-    return any(tuple(words[i : i + n]) == key for i in range(len(words) - n + 1))
+    return any(
+        tuple(words[i : i + n]) == key and not (skip and skip.intersection(range(i, i + n)))
+        for i in range(len(words) - n + 1)
+    )
 
 
 def words_of(text: str, lang: Lang) -> list[str]:
@@ -135,6 +188,13 @@ class LoreIndex:
                 examples.append(("stance", stance.id, text))
         for fact in lore.facts:
             self._keys.append(("fact", fact.id, _key_sequences(fact.keys, lang)))
+        self._people = frozenset(
+            word
+            for person in lore.people
+            for keys in (person.names, person.known_by)
+            for sequence in _key_sequences(keys, lang)
+            for word in sequence
+        )
         self._example_owner = [(kind, entry) for kind, entry, _ in examples]
         self._shared = shared_ids(persona)
         self._example_vectors = (
@@ -176,9 +236,10 @@ class LoreIndex:
 
     def _matches(self, text: str, floor: float) -> list[Match]:
         words = _lemmas(text, self.lang)
+        callers = _callers_people(text, self.lang, self._people) if self._people else set()
         keys: dict[tuple[str, str], int] = {}
         for kind, entry, sequences in self._keys:
-            found = sum(1 for key in sequences if _contains(words, key))
+            found = sum(1 for key in sequences if _contains(words, key, callers))
             if found:
                 keys[(kind, entry)] = found
         meaning: dict[tuple[str, str], float] = {}
