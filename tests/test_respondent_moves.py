@@ -11,13 +11,14 @@ import pytest
 from simulator.config import bundled_personas_dir
 from simulator.engine import reply_check
 from simulator.engine.call import Call
-from simulator.engine.lore import KEY_SCORE, lore_index
+from simulator.engine.lore import KEY_SCORE, line_sentences, lore_index
 from simulator.engine.move import (
     MoveMemory,
     asks_either_or,
     choose_move,
     goodbye_kind,
     is_goodbye,
+    phone_kind,
 )
 from simulator.engine.smalltalk import with_small_talk
 from simulator.llm.fake import FakeBackend
@@ -2373,3 +2374,72 @@ def test_the_respondents_son_is_still_theirs_beside_the_callers_my(lang: str, te
     mother = load_persona(bundled_personas_dir() / "mobilised-son-mother.yaml")
     keyed = {m.id for m in lore_index(mother, lang).matches(text) if m.score >= KEY_SCORE}
     assert "son" in keyed, keyed
+
+
+PHONE_CALLS = {
+    "ru": (
+        "Добрый вечер! Можно с вами немного поговорить?",
+        "Ой, спасибо, что взяли трубку. Я вас долго не задержу.",
+        "А вы в городе живёте или за городом?",
+        "Извините, плохо слышно было. Что вы сказали?",
+        "Алло? Вы меня слышите?",
+        "Извините, отвлеклась, в дверь звонили. Всё, я снова тут.",
+    ),
+    "en": (
+        "Good evening! Could I talk with you for a bit?",
+        "Oh, thanks for picking up. I won't take much of your time.",
+        "Do you live in a town or out in the country?",
+        "Sorry, you cut out there. Could you say that again?",
+        "Hello? Can you hear me?",
+        "Sorry about that, someone at the door. I'm back.",
+    ),
+}
+
+
+@pytest.mark.parametrize("persona_id", _PERSONAS)
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_the_housekeeping_of_a_phone_call_is_answered_as_on_the_phone(
+    persona_id: str, lang: str
+) -> None:
+    # Round 29's held-out teacher asked «Повторите, пожалуйста, я не расслышала» and got «Да
+    # обыкновенно, как у людей»; "Hello? Are you still there?" got "Fine. What's it to you?"; a
+    # mother back from her waking baby was told «Ничего страшного, я не в обиде»; "Thank you, I
+    # won't keep you long" got «А дальше что?» or "Where did you get my number?".
+    persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
+    call = Call(persona, lang, FakeBackend([]), seed=3)
+    call.pick_up()
+    asked, thanks, question, again, there, back = PHONE_CALLS[lang]
+    call.say(asked)
+    list(call.reply())
+    call.say(thanks)
+    list(call.reply())
+    assert call.turns[-1].move == "phone:thanks", call.turns[-1]
+    call.say(question)
+    list(call.reply())
+    answer = call.turns[-1].text
+    call.say(again)
+    list(call.reply())
+    assert call.turns[-1].move == "phone:again", call.turns[-1]
+    assert line_sentences(answer)[0] in call.turns[-1].text, (answer, call.turns[-1].text)
+    for line, kind in ((there, "phone:there"), (back, "phone:back")):
+        call.say(line)
+        list(call.reply())
+        assert call.turns[-1].move == kind, (line, call.turns[-1])
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "Как вы там?"),
+        ("ru", "Я не слышала, чтобы кто-то у нас возмущался."),
+        ("ru", "Я здесь, в Риге, много читаю."),
+        ("ru", "Я вернулась домой поздно, все уже спали."),
+        ("ru", "Спасибо, что рассказали про сына."),
+        ("en", "I didn't hear that the factory closed."),
+        ("en", "I'm back home after a long shift and my feet are killing me."),
+        ("en", "Thank you for telling me about your son."),
+        ("en", "Hello, is that Maria?"),
+    ],
+)
+def test_lines_that_only_sound_like_phone_housekeeping(lang: str, text: str) -> None:
+    assert phone_kind(text, lang, replies=5) is None

@@ -98,45 +98,60 @@ def _lemmas(text: str, lang: Lang) -> list[str]:
     return lemmas if lang == "ru" else [_english_base(lemma) for lemma in lemmas]
 
 
-CALLERS: dict[Lang, tuple[frozenset[str], frozenset[tuple[str, str]], frozenset[str]]] = {
-    "ru": (
-        frozenset({"мой", "наш"}),
-        frozenset({("у", "я"), ("у", "мы")}),
+@dataclass(frozen=True)
+class _Owners:
+    """Words by which a line says whose a person is."""
+
+    others: frozenset[str]
+    """Someone other than the respondent: the caller («моей сестры сын», "my cousin's boy") or a
+    third person («её Диму», «чьего-то сына», "his son"); lemmas or exact forms."""
+    other_pairs: frozenset[tuple[str, str]]
+    """The same said in two words («у меня сын», «у него сын», "I have a son")."""
+    respondents: frozenset[str]
+    """Words that give the person back to the respondent ("my thoughts are with your son")."""
+
+
+OWNERS: dict[Lang, _Owners] = {
+    "ru": _Owners(
+        frozenset({"мой", "наш", "его", "ее", "их", "чей-то", "чей-нибудь", "чей-либо"}),
+        frozenset({("у", "я"), ("у", "мы"), ("у", "него"), ("у", "нее"), ("у", "них")}),
         frozenset({"ваш", "твой", "вы", "ты"}),
     ),
-    "en": (
-        frozenset({"my", "our"}),
+    "en": _Owners(
+        frozenset({"my", "our", "his", "her", "their", "someone", "somebody"}),
         frozenset({("i", "have"), ("we", "have"), ("i", "had"), ("we", "had")}),
         frozenset({"your", "you", "yours"}),
     ),
 }
-"""Words by which a caller says a person is theirs («моей сестры сын», "my cousin's boy", «у меня
-сын»; the second set are word pairs), and the words that give the person back to the respondent
-("my thoughts are with your son")."""
-OWNED_REACH = 4
-"""How many words before a person's name or role a caller's «мой» / "my" still claims it."""
+OWNED_REACH = 5
+"""How many words before a person's name or role a «мой» / "my" still claims it."""
 
 
-def _callers_people(text: str, lang: Lang, people: frozenset[str]) -> set[int]:
+def _others_people(text: str, lang: Lang, people: frozenset[str]) -> set[int]:
     """Positions of the words in `people` (lemmas of the persona's people's names and roles)
-    that the caller's line says are the caller's own: "My son served too" is not about the
-    respondent's son, nor «У моей двоюродной сестры сына, Димку, забрали» about their Dima."""
-    mine, pairs, yours = CALLERS[lang]
+    that the line says are someone else's: "My son served too" is not about the respondent's
+    son, nor «У моей двоюродной сестры сына, Димку, забрали» about their Dima, nor «Соседа, или
+    чьего-то сына?» about their own son."""
+    owners = OWNERS[lang]
     tokens = _plain_tokens(text, lang)
     lemmas = [t.lemma if lang == "ru" else _english_base(t.lemma) for t in tokens]
+
+    def said(j: int, words: frozenset[str]) -> bool:
+        return tokens[j].lemma in words or tokens[j].norm in words
+
     owned: set[int] = set()
     for i, lemma in enumerate(lemmas):
         if lemma not in people:
             continue
-        after = tokens[i + 1] if i + 1 < len(tokens) else None
-        if after is not None and after.sentence == tokens[i].sentence and after.lemma in mine:
+        after = i + 1 < len(tokens) and tokens[i + 1].sentence == tokens[i].sentence
+        if after and lang == "ru" and tokens[i + 1].lemma in ("мой", "наш"):
             owned.add(i)  # «Сын мой тоже там»
             continue
-        for j in range(i - 1, max(-1, i - OWNED_REACH - 2), -1):
-            if tokens[j].sentence != tokens[i].sentence or tokens[j].lemma in yours:
+        for j in range(i - 1, max(-1, i - OWNED_REACH - 1), -1):
+            if tokens[j].sentence != tokens[i].sentence or said(j, owners.respondents):
                 break
-            pair = (tokens[j - 1].lemma, tokens[j].lemma) if j else ("", "")
-            if tokens[j].lemma in mine or pair in pairs:
+            pairs = {(tokens[j - 1].lemma, tokens[j].lemma), (tokens[j - 1].norm, tokens[j].norm)}
+            if said(j, owners.others) or (j and pairs & owners.other_pairs):
                 owned.add(i)
                 break
     return owned
@@ -236,10 +251,10 @@ class LoreIndex:
 
     def _matches(self, text: str, floor: float) -> list[Match]:
         words = _lemmas(text, self.lang)
-        callers = _callers_people(text, self.lang, self._people) if self._people else set()
+        others = _others_people(text, self.lang, self._people) if self._people else set()
         keys: dict[tuple[str, str], int] = {}
         for kind, entry, sequences in self._keys:
-            found = sum(1 for key in sequences if _contains(words, key, callers))
+            found = sum(1 for key in sequences if _contains(words, key, others))
             if found:
                 keys[(kind, entry)] = found
         meaning: dict[tuple[str, str], float] = {}

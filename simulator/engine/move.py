@@ -74,6 +74,7 @@ MoveKind = Literal[
     "push_back",
     "unanswered",
     "deflect",
+    "phone",
 ]
 INVITING: frozenset[Code] = frozenset({"reflection", "empathy", "personal_story"})
 """Codes of a turn that may draw a personal story out of an open respondent unprompted."""
@@ -297,6 +298,54 @@ def _courtesy(name: str) -> tuple[dict[str, re.Pattern[str]], dict[str, Any]]:
     lines only)."""
     data = _courtesy_data(name)
     return _compiled(data.get("patterns", {})), data["lines"]
+
+
+PHONE_KINDS = ("again", "there", "back", "thanks")
+"""The kinds of `phone.yaml`, in the order they are tried."""
+
+
+def phone_kind(line: str, lang: Lang, replies: int) -> str | None:
+    """The housekeeping of a phone call the line is (`phone.yaml`): "again" (say that again),
+    "there" (are you still there?), "back" (I'm back) or "thanks" (thanks for picking up, I won't
+    keep you long); None for anything else. `replies`: how many replies the respondent has given
+    (the greeting included); "thanks" is heard only in the first `EARLY_REPLIES`, the others
+    only after the first exchange."""
+    words = len(line.split())
+    for kind in PHONE_KINDS:
+        data = _courtesy_data("phone")[kind]
+        if words > data["max_words"]:
+            continue
+        if (kind == "thanks") != (replies <= EARLY_REPLIES) or (kind != "thanks" and replies < 2):
+            continue
+        if _phone_patterns(kind)[lang].search(line.strip()):
+            return kind
+    return None
+
+
+@cache
+def _phone_patterns(kind: str) -> dict[str, re.Pattern[str]]:
+    return _compiled(_courtesy_data("phone")[kind]["patterns"])
+
+
+def _phone_move(situation: _Situation, line: str) -> Move | None:
+    """The answer to a line of phone housekeeping, or None when the line is not one."""
+    lang, mood, memory, rng = situation.lang, situation.mood, situation.memory, situation.rng
+    kind = phone_kind(line, lang, len(memory.said))
+    if kind is None:
+        return None
+    lines = _courtesy_data("phone")[kind]["lines"][lang][mood]
+    if kind == "again":
+        last = _short(memory.said[-1])
+        return Move("phone", "phone:again", rng.choice(lines).replace("{last}", last))
+    return Move("phone", f"phone:{kind}", _pick(lines, memory, rng))
+
+
+REPEATED_SENTENCES = 2
+"""How much of their last reply a respondent says again when asked to: its first sentences."""
+
+
+def _short(reply: str) -> str:
+    return " ".join(line_sentences(reply)[:REPEATED_SENTENCES])
 
 
 def asks_permission(text: str, lang: Lang) -> bool:
@@ -607,6 +656,8 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
 
     if "unsafe" in codes and (found := reaction("unsafe")):
         return found
+    if line and (housekeeping := _phone_move(situation, line)):
+        return housekeeping
     asks = asks_something(line, codes)
     # "May I ask you a few questions?" is answered "go ahead", not thanked for its politeness,
     # unless it already names what it is about.
