@@ -543,6 +543,14 @@ def test_understanding_them_is_still_empathy(text: str) -> None:
         ("en", "Have you always lived round there, or did you end up there?", "confront", False),
         ("en", "You always defend them.", "confront", True),
         ("en", "You never listen to anyone.", "confront", True),
+        # Round 29's held-out young mother: her baby's fists "как будто сдаётся" urge nobody to
+        # surrender (the respondent hung up on it); telling a soldier to is `unsafe`.
+        ("ru", "Он спит, кулачки над головой, как будто сдаётся.", "unsafe", False),
+        ("ru", "Скажите сыну, пусть сдаётся.", "unsafe", True),
+        ("ru", "Сдавайтесь, пока не поздно.", "unsafe", True),
+        ("en", "She sleeps with her fists up like she's surrendering.", "unsafe", False),
+        ("en", "Tell your son to surrender.", "unsafe", True),
+        ("en", "He should surrender.", "unsafe", True),
     ],
 )
 def test_cues_that_blamed_a_callers_own_words(lang: str, text: str, code: str, fires: bool) -> None:

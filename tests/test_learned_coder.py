@@ -163,12 +163,27 @@ def test_blaming_their_silence_for_deaths_is_guilt(text: str) -> None:
         "Would you send your kids to a Russian school?",
         "Do you know anyone who's gone to the front? A neighbour, a colleague?",
         "Знаете кого-нибудь, кто ушёл на фронт? Сосед, коллега?",
+        # Round 29's held-out teacher: the turn's head heard a jab at 0.56, each question at
+        # most 0.28 (`QUESTIONS_CONFRONT`).
+        "Have you got children yourself? Or grandchildren?",
     ],
 )
 def test_everyday_questions_are_neither_risky_nor_blame(text: str) -> None:
     found = codes(text)
     assert not {"unsafe", "confront", "guilt"} & found, found
     assert {"open_question", "closed_question"} & found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "And you call that defending? Are you blind?",
+        "Вам не стыдно? Вы вообще понимаете, что происходит?",
+        "Do you even care? Or is it easier not to think?",
+    ],
+)
+def test_a_jab_made_of_questions_is_still_confrontation(text: str) -> None:
+    assert "confront" in codes(text)
 
 
 def test_asking_for_the_street_itself_is_still_unsafe() -> None:

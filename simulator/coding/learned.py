@@ -60,6 +60,11 @@ diluted in the turn's mean embedding. Out of fold on train+dev (five folds by fi
 assignments), reflection F1 ru / en 0.794 / 0.798 -> 0.805 / 0.806 and 0.787 / 0.793 -> 0.795 /
 0.799; AnnoMI even transcripts 0.658 -> 0.659 and 0.650 -> 0.647; at 0.6: +0.001, at 0.8:
 +0.006. A turn that only this makes a reflection never outweighs `confront`."""
+QUESTIONS_CONFRONT = 0.3
+"""A turn made only of questions, of several sentences, is `confront` only when one of its
+questions alone scores this much for it (or the lexicon finds it): the turn's head heard a
+plain "Have you got children yourself? Or grandchildren?" as a jab at 0.56, each question alone
+at most 0.28 (round 29's held-out teacher, in six calls of six)."""
 _WORD = re.compile(r"[\w'’-]+")
 """A word, for telling a turn made only of fillers."""
 _REFLECTION = CODES.index("reflection")
@@ -145,6 +150,13 @@ class LearnedCoder:
                 turn_reflection = max(p[_REFLECTION], threshold[_REFLECTION] if restates else 0.0)
                 sure = turn_reflection > p[_CONFRONT] + REFLECTION_OVER_CONFRONT
                 picked.remove("confront" if sure else "reflection")
+            if (
+                "confront" in picked
+                and "confront" not in found[i].codes
+                and _only_questions(started.split[i])
+                and scored.sentence_best(i, _CONFRONT) < QUESTIONS_CONFRONT
+            ):
+                picked.remove("confront")
             if "guilt" in picked and "confront" not in picked and "guilt" not in found[i].codes:
                 # Blame is a kind of confrontation (SPEC): "guilt" the heads alone hear without
                 # it is a misfire ("That is your choice." read as guilt).
@@ -252,6 +264,11 @@ class LearnedCoder:
                     top = int(np.argmax(scored.sentence_probabilities[rows, CODES.index(code)]))
                     best[(i, code)] = (scored.split[i][top],)
         return best
+
+
+def _only_questions(parts: list[str]) -> bool:
+    """Whether a turn has several sentences and every one of them asks ("?")."""
+    return len(parts) >= 2 and all(part.rstrip().endswith("?") for part in parts)
 
 
 def _given(code: Code, heads_say: bool, cues: Coding, short: bool) -> bool:

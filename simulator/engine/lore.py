@@ -68,6 +68,8 @@ IDIOMS: dict[Lang, list[tuple[re.Pattern[str], str]]] = {
         ),
         (re.compile(r"\b(time|hours?|minutes?|an hour)\s+to\s+kill\b", re.I), r"\1 to spare"),
         (re.compile(r"\bkill(ing|ed|s)?\s+(some\s+|the\s+)?time\b", re.I), "pass time"),
+        # "Did you like books at school, or did you suffer through them?" is not about suffering.
+        (re.compile(r"\bsuffer(ed|ing|s)?\s+through\b", re.I), "struggle with"),
     ],
     "ru": [
         # «друг от друга», «друг с другом» are "each other", not a friend.
@@ -79,10 +81,16 @@ IDIOMS: dict[Lang, list[tuple[re.Pattern[str], str]]] = {
             "взаимно",
         ),
         (re.compile(r"\bуби(ть|ваю|вает|ваем|вал[аи]?|ла|л)\s+время\b", re.I), "провести время"),
+        # «Работаете или уже на заслуженном отдыхе?» asks about a pension, not a holiday.
+        (re.compile(r"\bна\s+заслуженном\s+отдыхе\b", re.I), "на пенсии"),
+        (re.compile(r"\bна\s+заслуженный\s+отдых\b", re.I), "на пенсию"),
+        # «Вам нравится ваше дело?» asks about their work («не ваше дело» is left alone).
+        (re.compile(r"(?<!не )\b(ваше|своё|свое)\s+дело\b", re.I), r"\1 работа"),
     ],
 }
 """Everyday turns of phrase whose words are keys ("my knees are killing me", "time to kill",
-«друг от друга»), said another way before a line is matched: a postman's knees got the
+«друг от друга», "suffer through", «на заслуженном отдыхе»), said another way before a line is
+matched: a postman's knees got the
 casualties ("There's a whole row at our cemetery now") and «далеко мы друг от друга» got what
 friends say, in round 28's held-out calls."""
 
@@ -216,6 +224,11 @@ class LoreIndex:
             embed([text for _, _, text in examples]) if examples else np.zeros((0, 1))
         )
 
+    def keyed(self, text: str) -> bool:
+        """Whether a key of any lore entry stands in `text`."""
+        words = _lemmas(text, self.lang)
+        return any(_contains(words, key) for _, _, keys in self._keys for key in keys)
+
     def matches(self, text: str, floor: float = MEANING_FLOOR) -> list[Match]:
         """Every lore entry the line is about, best first: an entry scores one point per key
         found in the line plus its best similarity of meaning with the entry's examples; an
@@ -334,7 +347,12 @@ def line_sentences(text: str) -> list[str]:
         chunks.append(text[start : end.end()].strip())
         start = end.end()
     chunks.append(text[start:].strip())
-    found = [s for chunk in chunks if chunk for s in sentences(chunk)]
+    found: list[str] = []
+    for sentence in (s for chunk in chunks if chunk for s in sentences(chunk)):
+        if found and found[-1].endswith(("...", "…")) and sentence[:1].islower():
+            found[-1] = f"{found[-1]} {sentence}"  # «забрали туда... ну, понимаете куда?»
+        else:
+            found.append(sentence)
     return found or [text]
 
 

@@ -99,11 +99,20 @@ POSITIVE_ORDER: tuple[Code, ...] = (
 )
 """Which warm code the respondent reacts to first."""
 ANSWERED_NOT_THANKED: frozenset[Code] = frozenset(
-    {"reflection", "affirmation", "autonomy", "open_question", "human_life", "common_ground"}
+    {
+        "reflection",
+        "affirmation",
+        "autonomy",
+        "open_question",
+        "human_life",
+        "common_ground",
+        "personal_story",
+    }
 )
 """Warm codes of a question that get no reaction: "Thank you for telling me. Who do you talk to
 most?" is not answered "Well, I try", nor "Has anyone you know been killed there?" with
-agreement ("Yes, you're right. Every boy is somebody's son")."""
+agreement ("Yes, you're right. Every boy is somebody's son"), nor "Were you a good sleeper as a
+baby? My mam swears I slept through" with "Oh my. It's not easy for you either" (round 29)."""
 TOLD_CODES: frozenset[Code] = frozenset(
     {"personal_story", "common_ground", "affirmation", "human_life", "empathy"}
 )
@@ -317,6 +326,8 @@ def phone_kind(line: str, lang: Lang, replies: int) -> str | None:
             continue
         if (kind == "thanks") != (replies <= EARLY_REPLIES) or (kind != "thanks" and replies < 2):
             continue
+        if kind == "thanks" and "?" in line:
+            continue  # «Спасибо, что не положили трубку. А вы откуда?» is answered on its question
         if _phone_patterns(kind)[lang].search(line.strip()):
             return kind
     return None
@@ -455,6 +466,12 @@ def _unanswered_lines(line: str, lang: Lang, mood: Mood) -> list[str]:
     if _asks_opinion(line, lang, data["opinion_words"][lang]):
         return list(data[lang][mood])
     return list(data["everyday"][lang][mood])
+
+
+def _addresses(line: str, lang: Lang) -> bool:
+    """Whether the line speaks to the respondent ("you", «вы», «ваш»)."""
+    tokens = analyse(line, lang).tokens
+    return bool(({t.lemma for t in tokens} | {t.norm for t in tokens}) & SECOND_PERSON[lang])
 
 
 def _asks_opinion(line: str, lang: Lang, words: list[str]) -> bool:
@@ -689,6 +706,13 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     stances = {s.id: s for s in lore.stances}
     topics = {t.id: t for t in lore.topics}
     facts = {f.id: f for f in lore.facts}
+    # "Oh right. And is that long hours?" after their work is about their work: a short question
+    # that points back and names nothing of its own is answered on what they just talked about
+    # (round 29's held-out calls: "hard to say" in six calls of six, and "Do you enjoy it?" got
+    # their favourite food).
+    if line and asks and not set(codes) & {*NEGATIVE_ORDER, "unsafe"}:
+        if found := _about_it(situation, topics, line):
+            return found
     # "Oh really? I wouldn't have guessed." asks nothing; "I'm listening, take your time" asks
     # them to go on. Neither is a question to answer nor a line to deflect.
     if line and (surprised(line, lang) or nods(line, lang)):
@@ -750,7 +774,8 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     about = any(m.meaning >= STORY_TOPIC for m in raised)
     tells_loss = bool(line) and tells_of_loss(line, lang)
     grieving = memory.loss_told or tells_loss
-    if not asks and storytelling and not about and line and not grieving and light_story(line):
+    light = not asks and storytelling and not about and bool(line) and not grieving
+    if light and light_story(line, lang):
         lines = _courtesy("story")[1][lang][mood]
         return Move("react", "light_story", _pick(lines, memory, rng))
     if mood == "open" and not raised and INVITING & set(codes) and rng.random() < 0.5:
@@ -776,7 +801,10 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     # lives in («Нам сообщили по телефону. Маме позвонил парень из его части, она так
     # кричала.»), or gave no code, is such a story too, unless a topic of theirs is what it is
     # about («матери везде одинаково плачут» to the soldier's mother).
-    more_of_it = not set(codes) - GRIEF_CODES and (bool(codes) or storytelling)
+    # An uncoded line that speaks to them («Я вас слышу. У каждого свои причины...») is not more
+    # of the story (round 29's held-out teacher got «Такое горе.»).
+    untold = not codes and _addresses(line, lang)
+    more_of_it = not set(codes) - GRIEF_CODES and (bool(codes) or storytelling) and not untold
     more_of_it = more_of_it and ("personal_story" in codes or not about)
     if not asks and more_of_it and line and memory.loss_told:
         grief = _fresh(_courtesy_data("story")["grief"][lang].get(mood, []), memory)
@@ -848,6 +876,38 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     return Move(
         "deflect", "fallback", _pick(_mood_lines(persona.fallback_lines, mood, lang), memory, rng)
     )
+
+
+ABOUT_IT_WORDS = 8
+"""The longest question (its question sentences together) that may be about what the respondent
+just said without naming it."""
+_ABOUT_IT = {
+    "en": re.compile(r"\b(it|that|this|those)\b", re.IGNORECASE),
+    "ru": re.compile(r"(?<!\w)(это|этого|этим|этом|там)(?!\w)", re.IGNORECASE),
+}
+"""Words by which a question points back at what the respondent said."""
+
+
+def _about_it(situation: _Situation, topics: dict[str, Topic], line: str) -> Move | None:
+    """A line of the topic the respondent spoke of in one of their last two replies, when the
+    line's question is short, points back at it ("Do you enjoy it?", «А там долго работать?»)
+    and names nothing of its own; None otherwise."""
+    persona, lang, codes, _matches, mood, _state, memory, rng = situation.parts()
+    if checks_reflection(line, lang, bool({"reflection", "common_ground"} & set(codes))):
+        return None  # "..., is that right?" checks a reflection (`_confirm`)
+    asked = " ".join(s for s in line_sentences(line) if s.rstrip().endswith("?"))
+    if not asked or len(asked.split()) > ABOUT_IT_WORDS or not _ABOUT_IT[lang].search(asked):
+        return None
+    if lore_index(persona, lang).keyed(asked):
+        return None
+    recent = [topic for topic, reply in memory.topics_said if reply in memory.said[-2:]]
+    topic = topics.get(recent[-1]) if recent else None
+    if topic is None or topic.id in answered_once():
+        return None
+    fresh = _fresh(_mood_lines(topic.lines, mood, lang), memory)
+    if not fresh:
+        return None
+    return Move("topic", _topic_source(persona, topic.id), rng.choice(fresh))
 
 
 def _confirm(
@@ -1078,12 +1138,19 @@ def tells_of_bereavement(line: str, lang: Lang) -> bool:
     return False
 
 
-def light_story(line: str) -> bool:
+@cache
+def _war_keys() -> Keys:
+    return Keys.model_validate(_courtesy_data("story")["war_keys"])
+
+
+def light_story(line: str, lang: Lang) -> bool:
     """Whether the caller's story is an everyday one (a cat, cooking, the weekend) rather than
     one of loss or war: nearer in meaning to `story.yaml`'s light examples than to its heavy
-    ones."""
+    ones, naming nothing of the war (`war_keys`) and no death of a close person."""
     from simulator.coding.encoder import embed_one
 
+    if has_key(_war_keys(), lang, words_of(line, lang)) or tells_of_loss(line, lang):
+        return False
     light, heavy = _story_examples()
     vector = embed_one(line)
     nearest = float((light @ vector).max())

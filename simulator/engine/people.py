@@ -13,7 +13,7 @@ import re
 
 from simulator.codes import Lang
 from simulator.engine.lore import has_key, words_of
-from simulator.persona import Persona
+from simulator.persona import Keys, Persona
 
 
 def introduce(persona: Persona, lang: Lang, line: str, said: list[str], asked: str = "") -> str:
@@ -27,8 +27,8 @@ def introduce(persona: Persona, lang: Lang, line: str, said: list[str], asked: s
     words = words_of(line, lang)
     theirs = words_of(asked, lang) if asked else []
     earlier = [words_of(text, lang) for text in said]
-    intros = [
-        person.intro.get(lang)
+    named = [
+        person
         for person in people
         if has_key(person.names, lang, words)
         and not has_key(person.known_by, lang, words)
@@ -36,9 +36,18 @@ def introduce(persona: Persona, lang: Lang, line: str, said: list[str], asked: s
         and not has_key(person.names, lang, theirs)
         and not any(has_key(person.names, lang, before) for before in earlier)
     ]
-    if not intros:
+    if not named:
         return line
-    return f"{line} {_without_repeated_death(intros[0], line)}"  # one: two read like a list
+    # The one named first in the line: «Даша мне тетрадки показывает... Серёжа смотрит» says
+    # who Dasha is, not Seryozha (round 29's held-out calls).
+    first = min(named, key=lambda person: _first_position(person.names, lang, words))
+    # One introduction at most: two read like a list.
+    return f"{line} {_without_repeated_death(first.intro.get(lang), line)}"
+
+
+def _first_position(names: Keys, lang: Lang, words: list[str]) -> int:
+    """Where in `words` the first of `names` ends (one past its last word)."""
+    return next((j for j in range(1, len(words) + 1) if has_key(names, lang, words[:j])), 0)
 
 
 DEATH = re.compile(
