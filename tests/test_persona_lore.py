@@ -169,3 +169,18 @@ def test_no_authored_line_reads_as_a_word_loop() -> None:
         persona = with_small_talk(load_persona(PERSONAS / f"{persona_id}.yaml"))
         looping = [(loc, line) for loc, _, line in spoken_lines(persona) if word_loop(line)]
         assert looping == [], persona_id
+
+
+def test_no_authored_line_takes_the_caller_for_a_man_or_a_woman() -> None:
+    # The respondent does not know who is calling: round 29's held-out teacher, Galina Petrovna,
+    # who gave her name at the start, was asked «Вы кто такой вообще?».
+    import re
+
+    from simulator.engine.smalltalk import with_small_talk
+    from simulator.persona_checks import spoken_lines
+
+    gendered = re.compile(r"(?i)\b(кто|вы)(-то)?\s+(вообще\s+)?так(ой|ая)\b")
+    for persona_id in PERSONA_IDS:
+        persona = with_small_talk(load_persona(PERSONAS / f"{persona_id}.yaml"))
+        found = [(loc, line) for loc, _, line in spoken_lines(persona) if gendered.search(line)]
+        assert found == [], persona_id
