@@ -2348,12 +2348,16 @@ def test_everyday_idioms_and_like_are_not_keys_of_death_or_a_neighbour(persona_i
     for text in (
         "I'm a postman. Up at half four, done by one, and my knees are killing me.",
         "I'm at the truck stop with an hour to kill.",
+        # Round 29's young mother: "The sleep is the killer" got "My son isn't a murderer".
+        "The sleep is the killer though. She's up three, four times a night.",
     ):
         assert not {m.id for m in index.matches(text)} & heavy, (persona_id, text)
     text = "It's been raining here all week. What's it like your end?"
     assert "petrovich_like" not in {m.id for m in index.matches(text)}
-    # A death in the war still matches.
+    # A death in the war still matches, and so does a killer.
     assert {m.id for m in index.matches("They killed my cousin at the front.")} & heavy
+    if "murderer" in {t.id for t in persona.lore.topics}:
+        assert "murderer" in {m.id for m in index.matches("Your son is a killer.")}
 
 
 def test_an_old_bereavement_gets_a_condolence_but_no_grief_at_every_later_worry() -> None:
@@ -2578,3 +2582,19 @@ def test_a_question_with_a_story_of_the_callers_is_not_answered_as_a_story(
             memory,
         )
         assert move.source != "reaction:personal_story", move
+
+
+def test_a_callers_own_story_does_not_draw_out_a_secret_of_theirs() -> None:
+    # Round 29's young mother told of her mother's knitting and the soldier's mother answered
+    # with the loan for her son's drone; in the read held-out calls of rounds 25-29 such replies
+    # were believable 4 times in 15. A warm word about them may still draw one out.
+    line = "My mam knits the baby a cardigan every month, in colours nobody would choose."
+    mother = load_persona(bundled_personas_dir() / "mobilised-son-mother.yaml")
+    for seed in range(12):
+        move = _move(mother, "en", line, ("personal_story", "empathy"), "open", OPEN, seed=seed)
+        assert move.kind != "fact", move
+    moves = [
+        _move(mother, "en", "That sounds so hard.", ("empathy",), "open", OPEN, seed=seed)
+        for seed in range(12)
+    ]
+    assert any(m.kind == "fact" for m in moves), moves

@@ -68,6 +68,16 @@ IDIOMS: dict[Lang, list[tuple[re.Pattern[str], str]]] = {
         ),
         (re.compile(r"\b(time|hours?|minutes?|an hour)\s+to\s+kill\b", re.I), r"\1 to spare"),
         (re.compile(r"\bkill(ing|ed|s)?\s+(some\s+|the\s+)?time\b", re.I), "pass time"),
+        # "The sleep is the killer" is the hard part of a baby's first months, not a murderer.
+        (re.compile(r"\b(is|are|'s|was)\s+the\s+(real\s+)?killer\b", re.I), r"\1 the hard part"),
+        (
+            re.compile(
+                r"\b(sleep|heat|cold|commute|traffic|rent|bills|nights?|mornings?|queues?|"
+                r"prices?|waiting)\s+(is|are|'s|was)\s+(a\s+|an\s+absolute\s+|a\s+real\s+)killer\b",
+                re.I,
+            ),
+            r"\1 \2 the hard part",
+        ),
         # "Did you like books at school, or did you suffer through them?" is not about suffering.
         (re.compile(r"\bsuffer(ed|ing|s)?\s+through\b", re.I), "struggle with"),
     ],
@@ -89,10 +99,10 @@ IDIOMS: dict[Lang, list[tuple[re.Pattern[str], str]]] = {
     ],
 }
 """Everyday turns of phrase whose words are keys ("my knees are killing me", "time to kill",
-«друг от друга», "suffer through", «на заслуженном отдыхе»), said another way before a line is
-matched: a postman's knees got the
-casualties ("There's a whole row at our cemetery now") and «далеко мы друг от друга» got what
-friends say, in round 28's held-out calls."""
+«друг от друга», "the killer", "suffer through", «на заслуженном отдыхе»), said another way
+before a line is matched: a postman's knees got the casualties ("There's a whole row at our
+cemetery now") and «далеко мы друг от друга» got what friends say, in round 28's held-out calls;
+"the sleep is the killer" got "My son isn't a murderer" in round 29's."""
 
 
 def _plain_tokens(text: str, lang: Lang) -> tuple[Token, ...]:

@@ -76,8 +76,11 @@ MoveKind = Literal[
     "deflect",
     "phone",
 ]
-INVITING: frozenset[Code] = frozenset({"reflection", "empathy", "personal_story"})
-"""Codes of a turn that may draw a personal story out of an open respondent unprompted."""
+INVITING: frozenset[Code] = frozenset({"reflection", "empathy"})
+"""Codes of a turn that may draw a personal story out of an open respondent unprompted. Not the
+caller's own story (`personal_story`): after one, a secret of theirs read as blurted out (in the
+read held-out calls of rounds 25-29, 4 of 15 such replies were believable: the loan for a drone
+after the caller's mother's knitting, Tolik's grave after a retracted suggestion)."""
 
 PROVOKING: frozenset[Code] = frozenset({"guilt", "confront", "lecture", "unsafe"})
 """Codes an apology may be taking back."""
@@ -778,7 +781,8 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     if light and light_story(line, lang):
         lines = _courtesy("story")[1][lang][mood]
         return Move("react", "light_story", _pick(lines, memory, rng))
-    if mood == "open" and not raised and INVITING & set(codes) and rng.random() < 0.5:
+    inviting = INVITING & set(codes) and "personal_story" not in codes
+    if mood == "open" and not raised and inviting and rng.random() < 0.5:
         if found := _untold_fact(situation):
             return found
     # A caller's story of a death in the war ("My friend's son was killed at the front") is
