@@ -2598,3 +2598,16 @@ def test_a_callers_own_story_does_not_draw_out_a_secret_of_theirs() -> None:
         for seed in range(12)
     ]
     assert any(m.kind == "fact" for m in moves), moves
+
+
+@pytest.mark.parametrize("persona_id", _PERSONAS)
+def test_someone_elses_phone_calls_are_not_about_this_call(persona_id: str) -> None:
+    # Round 29's young mother: «Мама каждый вечер звонит и поёт ему» got «Интересная у вас
+    # затея...» from the IT worker (the key «звонить» alone was this call).
+    persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
+    index = lore_index(persona, "ru")
+    line = "Мама в Нижнем осталась. Каждый вечер звонит и поёт ему колыбельную."
+    assert "the_call" not in {m.id for m in index.matches(line)}
+    line = "Вы не волнуйтесь, я вам звоню из Грузии, я волонтёр."
+    if "the_call" in {t.id for t in persona.lore.topics}:
+        assert "the_call" in {m.id for m in index.matches(line)}
