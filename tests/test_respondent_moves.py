@@ -2556,6 +2556,10 @@ def test_a_word_to_them_after_a_loss_is_not_more_of_the_loss(lang: str, line: st
     memory.loss_told = True
     move = _move(PATRIOT, lang, line, (), "neutral", NEUTRAL, memory)
     assert move.source != "grief", move
+    # Round 9's bereaved caller: a word to them that speaks of losing someone still is.
+    line = "I just wish nobody else has to lose anyone. Not us, not you. Nobody."
+    move = _move(PATRIOT, "en", line, (), "neutral", NEUTRAL, memory)
+    assert move.source == "grief", move
 
 
 @pytest.mark.parametrize(

@@ -346,6 +346,12 @@ _CHAT_END = re.compile(r"(?:\){2,}|\({2,}|[:;]-?[()DР]|(?<=\w)\))(?=\s+\w)")
 работаете?», "no regrets :) what about you?")."""
 
 
+TRAILING_WORDS = 5
+"""A lower-case fragment of at most this many words after "..." ends the sentence before it
+(«Кого-нибудь забрали туда... ну, вы понимаете куда?»); a longer one is a sentence of its own
+(«Я просто хотела спросить... как у вас там сейчас жизнь?»)."""
+
+
 def line_sentences(text: str) -> list[str]:
     """The sentences of a volunteer's line, as `features.sentences`, also split after a chat
     emoticon that ends one."""
@@ -359,7 +365,8 @@ def line_sentences(text: str) -> list[str]:
     chunks.append(text[start:].strip())
     found: list[str] = []
     for sentence in (s for chunk in chunks if chunk for s in sentences(chunk)):
-        if found and found[-1].endswith(("...", "…")) and sentence[:1].islower():
+        trailing = sentence[:1].islower() and len(sentence.split()) <= TRAILING_WORDS
+        if found and found[-1].endswith(("...", "…")) and trailing:
             found[-1] = f"{found[-1]} {sentence}"  # «забрали туда... ну, понимаете куда?»
         else:
             found.append(sentence)

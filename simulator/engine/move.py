@@ -806,8 +806,10 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     # кричала.»), or gave no code, is such a story too, unless a topic of theirs is what it is
     # about («матери везде одинаково плачут» to the soldier's mother).
     # An uncoded line that speaks to them («Я вас слышу. У каждого свои причины...») is not more
-    # of the story (round 29's held-out teacher got «Такое горе.»).
-    untold = not codes and _addresses(line, lang)
+    # of the story unless it speaks of losing someone (round 29's held-out teacher got «Такое
+    # горе.»; "I just wish nobody else has to lose anyone. Not us, not you." still gets grief).
+    grief_words = has_key(_grief_keys(), lang, words_of(line, lang))
+    untold = not codes and _addresses(line, lang) and not grief_words
     more_of_it = not set(codes) - GRIEF_CODES and (bool(codes) or storytelling) and not untold
     more_of_it = more_of_it and ("personal_story" in codes or not about)
     if not asks and more_of_it and line and memory.loss_told:
@@ -1140,6 +1142,11 @@ def tells_of_bereavement(line: str, lang: Lang) -> bool:
         if whose and has_key(died, lang, words) and not has_key(unless, lang, words):
             return True
     return False
+
+
+@cache
+def _grief_keys() -> Keys:
+    return Keys.model_validate(_courtesy_data("story")["grief_keys"])
 
 
 @cache
