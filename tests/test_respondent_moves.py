@@ -2510,14 +2510,15 @@ def test_lines_that_only_sound_like_phone_housekeeping(lang: str, text: str) -> 
         ("en", "And what do you do for a living?", "And do you like it?"),
         ("en", "What do you do for work, if you don't mind me asking?", "Is that tiring?"),
         ("ru", "А кем вы работаете, если не секрет?", "А вам это нравится?"),
+        ("ru", "А кем вы работаете, если не секрет?", "И как, устаёте к вечеру?"),
     ],
 )
-def test_a_short_question_that_points_back_is_about_what_they_just_said(
+def test_a_short_question_about_what_they_just_said_is_answered_on_how_it_feels(
     persona_id: str, lang: str, question: str, about_it: str
 ) -> None:
     # Round 29's held-out young mother asked "Oh right. And is that long hours?" after their
     # work and got "hard to say" in six calls of six; the teacher's "Do you enjoy it?" got their
-    # favourite food.
+    # favourite food, and then the next line of the work topic restated the job.
     persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
     call = Call(persona, lang, FakeBackend([]), seed=5)
     call.pick_up()
@@ -2526,8 +2527,15 @@ def test_a_short_question_that_points_back_is_about_what_they_just_said(
         list(call.reply())
     asked, answered = call.turns[-3], call.turns[-1]
     assert asked.move.startswith(("topic:", "smalltalk:")), asked
-    assert answered.move == asked.move, (asked, answered)
-    assert answered.text != asked.text
+    assert answered.move == "about_it", (asked, answered)
+
+
+def test_a_question_about_it_with_nothing_said_before_is_not_about_it() -> None:
+    memory = MoveMemory.of(["Алло?", "Ну, говорите."], [None, "permission"])
+    move = _move(
+        PATRIOT, "en", "Do you enjoy it?", ("closed_question",), "neutral", NEUTRAL, memory
+    )
+    assert move.source != "about_it", move
 
 
 def test_the_person_named_first_in_a_line_is_the_one_introduced() -> None:

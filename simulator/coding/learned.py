@@ -60,7 +60,7 @@ diluted in the turn's mean embedding. Out of fold on train+dev (five folds by fi
 assignments), reflection F1 ru / en 0.794 / 0.798 -> 0.805 / 0.806 and 0.787 / 0.793 -> 0.795 /
 0.799; AnnoMI even transcripts 0.658 -> 0.659 and 0.650 -> 0.647; at 0.6: +0.001, at 0.8:
 +0.006. A turn that only this makes a reflection never outweighs `confront`."""
-QUESTIONS_CONFRONT = 0.3
+QUESTIONS_CONFRONT = 0.4
 """A turn made only of questions, of several sentences, is `confront` only when one of its
 questions alone scores this much for it (or the lexicon finds it): the turn's head heard a
 plain "Have you got children yourself? Or grandchildren?" as a jab at 0.56, each question alone

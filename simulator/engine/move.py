@@ -884,9 +884,6 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     )
 
 
-ABOUT_IT_WORDS = 8
-"""The longest question (its question sentences together) that may be about what the respondent
-just said without naming it."""
 _ABOUT_IT = {
     "en": re.compile(r"\b(it|that|this|those)\b", re.IGNORECASE),
     "ru": re.compile(r"(?<!\w)(это|этого|этим|этом|там)(?!\w)", re.IGNORECASE),
@@ -895,25 +892,35 @@ _ABOUT_IT = {
 
 
 def _about_it(situation: _Situation, topics: dict[str, Topic], line: str) -> Move | None:
-    """A line of the topic the respondent spoke of in one of their last two replies, when the
-    line's question is short, points back at it ("Do you enjoy it?", «А там долго работать?»)
-    and names nothing of its own; None otherwise."""
+    """How they find what they just talked about (`about_it.yaml`), when the line's question is
+    short and either points back at it naming nothing of its own ("Do you enjoy it?", «А там
+    долго работать?») or asks how it feels ("Is that long hours?", «Вам нравится ваше дело?»),
+    and the respondent spoke of a topic in one of their last `ABOUT_IT_BACK` replies; None
+    otherwise."""
     persona, lang, codes, _matches, mood, _state, memory, rng = situation.parts()
     if checks_reflection(line, lang, bool({"reflection", "common_ground"} & set(codes))):
         return None  # "..., is that right?" checks a reflection (`_confirm`)
+    data = _courtesy_data("about_it")
     asked = " ".join(s for s in line_sentences(line) if s.rstrip().endswith("?"))
-    if not asked or len(asked.split()) > ABOUT_IT_WORDS or not _ABOUT_IT[lang].search(asked):
+    if not asked or len(asked.split()) > data["max_words"]:
         return None
-    if lore_index(persona, lang).keyed(asked):
+    points_back = bool(_ABOUT_IT[lang].search(asked)) and not lore_index(persona, lang).keyed(asked)
+    if not points_back and not _about_it_patterns()[lang].search(asked):
         return None
-    recent = [topic for topic, reply in memory.topics_said if reply in memory.said[-2:]]
-    topic = topics.get(recent[-1]) if recent else None
-    if topic is None or topic.id in answered_once():
+    recent = [topic for topic, reply in memory.topics_said if reply in memory.said[-ABOUT_IT_BACK:]]
+    if not recent or recent[-1] in answered_once() or recent[-1] not in topics:
         return None
-    fresh = _fresh(_mood_lines(topic.lines, mood, lang), memory)
-    if not fresh:
-        return None
-    return Move("topic", _topic_source(persona, topic.id), rng.choice(fresh))
+    return Move("react", "about_it", _pick(data["lines"][lang][mood], memory, rng))
+
+
+ABOUT_IT_BACK = 3
+"""How many of the respondent's last replies a question about "it" may reach back to (a topic,
+then "Yeah." to "I see.", then "Do you enjoy it?")."""
+
+
+@cache
+def _about_it_patterns() -> dict[str, re.Pattern[str]]:
+    return _compiled(_courtesy_data("about_it")["patterns"])
 
 
 def _confirm(
