@@ -2231,7 +2231,7 @@ DAY = {"everyday_day"}
         (
             "en",
             "Did you like reading at school, or did you suffer through it?",
-            {"school", "schools", "films_music", "childhood"},
+            {"school", "school_days"},
         ),
         # What things cost is prices.
         (
@@ -2240,6 +2240,9 @@ DAY = {"everyday_day"}
             {"prices", "sanctions_prices", "pension_prices"},
         ),
         ("ru", "А почём у вас сейчас хлеб?", {"prices", "sanctions_prices", "pension_prices"}),
+        # Their own school days are not their childhood in general nor the films they like.
+        ("ru", "А вам самим в школе нравилось? Какой предмет любили?", {"school_days", "school"}),
+        ("en", "Were you any good at school yourself? Favourite subject?", {"school_days", "school"}),
         # What makes them happy is what keeps them going, not "fine, like everyone".
         ("ru", "А что вас в жизни радует, ну вот сейчас?", {"coping"}),
         ("en", "What's the best part of your week these days?", {"coping"}),
