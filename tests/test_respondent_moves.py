@@ -2242,7 +2242,7 @@ DAY = {"everyday_day"}
         ("ru", "А почём у вас сейчас хлеб?", {"prices", "sanctions_prices", "pension_prices"}),
         # Their own school days are not their childhood in general nor the films they like.
         ("ru", "А вам самим в школе нравилось? Какой предмет любили?", {"school_days", "school"}),
-        ("en", "Were you any good at school yourself? Favourite subject?", {"school_days", "school"}),
+        ("en", "Were you good at school? Favourite subject?", {"school_days", "school"}),
         # What makes them happy is what keeps them going, not "fine, like everyone".
         ("ru", "А что вас в жизни радует, ну вот сейчас?", {"coping"}),
         ("en", "What's the best part of your week these days?", {"coping"}),
