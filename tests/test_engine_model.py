@@ -272,3 +272,31 @@ def test_a_veterans_call_is_answered_on_what_he_asks_and_tells_in_a_real_call(
     assert "people_say" not in shared.move, shared
     stored = [t for t in _stored(tmp_path, call).turns if t.speaker == "respondent"]
     assert [t.text for t in stored[-5:]] == [t.text for t in (leave, work, friend, sorry, shared)]
+
+
+def test_the_housekeeping_of_a_phone_call_in_a_real_call(tmp_path: Path) -> None:
+    # Round 29's held-out `teacher` and `young_mum`, on the real model, coder and SQLite file:
+    # thanks for not hanging up got «Ох, знакомо», "is that long hours?" got "hard to say",
+    # «Повторите, пожалуйста» got «Да как у всех», "I'm back" got «я не в обиде», "Are you still
+    # there?" got «Нормально. Вам-то что?», and "Have you got children? Or grandchildren?" was
+    # heard as a jab.
+    call = _firm_call(tmp_path, seed=11)
+    leave = _answer(call, "Добрый вечер! Можно с вами немного поговорить?")
+    assert leave.move == "permission", leave
+    thanks = _answer(call, "Спасибо, что не положили трубку. Я вас надолго не задержу.")
+    assert thanks.move == "phone:thanks", thanks
+    work = _answer(call, "А вы кем работаете?")
+    assert work.move == "topic:work", work
+    tired = _answer(call, "И как, устаёте к вечеру?")
+    assert tired.move == "about_it", tired
+    again = _answer(call, "Ой, простите, в трубке затрещало, я не расслышала. Повторите?")
+    assert again.move == "phone:again" and tired.text.split(".")[0] in again.text, again
+    back = _answer(call, "Секундочку, в дверь звонят... Всё, я снова тут.")
+    assert back.move == "phone:back", back
+    there = _answer(call, "Алло? Вы меня слышите?")
+    assert there.move == "phone:there", there
+    family = _answer(call, "А у вас дети есть? Или, может, внуки?")
+    assert "confront" not in (family.move or ""), family
+    turns = (leave, thanks, work, tired, again, back, there, family)
+    stored = [t for t in _stored(tmp_path, call).turns if t.speaker == "respondent"]
+    assert [t.text for t in stored[-len(turns) :]] == [t.text for t in turns]

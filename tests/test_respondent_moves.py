@@ -2626,3 +2626,22 @@ def test_someone_elses_phone_calls_are_not_about_this_call(persona_id: str) -> N
     line = "Вы не волнуйтесь, я вам звоню из Грузии, я волонтёр."
     if "the_call" in {t.id for t in persona.lore.topics}:
         assert "the_call" in {m.id for m in index.matches(line)}
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [("ru", "Спасибо, что не положили трубку."), ("en", "Thanks for not hanging up on me.")],
+)
+def test_thanks_for_not_hanging_up_opens_a_call_early_and_closes_it_late(
+    lang: str, line: str
+) -> None:
+    early = MoveMemory.of(["Алло?", "Ну, говорите."], [None, "permission"])
+    move = _move(
+        PATRIOT, lang, line, (), "neutral", NEUTRAL, early, goodbye=goodbye_kind(line, lang)
+    )
+    assert move.source == "phone:thanks", move
+    late = MoveMemory.of(["Алло?"] + [f"Ответ {i}." for i in range(8)], [None] * 9)
+    move = _move(
+        PATRIOT, lang, line, (), "neutral", NEUTRAL, late, goodbye=goodbye_kind(line, lang)
+    )
+    assert move.source == "closing:thanks", move

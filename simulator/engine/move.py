@@ -661,7 +661,9 @@ def follow_on(situation: _Situation, move: Move) -> Move | None:
 def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     persona, lang, codes, matches, mood, state, memory, rng = situation.parts()
     lore = persona.lore
-    if goodbye in CLOSINGS and "unsafe" not in codes:
+    # "Thanks for not hanging up" as the call begins is no thanks for the talk.
+    early_thanks = goodbye == "thanks" and phone_kind(line, lang, len(memory.said)) == "thanks"
+    if goodbye in CLOSINGS and "unsafe" not in codes and not early_thanks:
         lines = _closing()[1][goodbye][lang][mood]
         return Move("closing", f"closing:{goodbye}", _pick(lines, memory, rng))
 
