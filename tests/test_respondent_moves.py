@@ -2645,3 +2645,30 @@ def test_thanks_for_not_hanging_up_opens_a_call_early_and_closes_it_late(
         PATRIOT, lang, line, (), "neutral", NEUTRAL, late, goodbye=goodbye_kind(line, lang)
     )
     assert move.source == "closing:thanks", move
+
+
+@pytest.mark.parametrize("persona_id", _PERSONAS)
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        (
+            "ru",
+            "У соседки брат вернулся с фронта без руки. Они с детства с ним на одной улице,"
+            " теперь он дома сидит и молчит, а она ему суп носит.",
+        ),
+        (
+            "en",
+            "My cousin's husband came back wounded last spring, shrapnel in both legs. Their"
+            " little boy still won't sit on his lap.",
+        ),
+    ],
+)
+def test_someone_close_to_the_caller_wounded_gets_sympathy_not_a_topic_in_passing(
+    persona_id: str, lang: str, line: str
+) -> None:
+    # Round 29's held-out young mother told of her friend's husband home without a leg: the
+    # firm supporter answered with his father, the suspicious man with schools.
+    persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
+    codes = ("human_life", "personal_story")
+    move = _move(persona, lang, line, codes, "neutral", NEUTRAL)
+    assert move.source == "sympathy", move

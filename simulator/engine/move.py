@@ -800,6 +800,11 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
         condolences = _courtesy_data("story")["loss"][lang].get(mood, [])
         if tells_loss and _fresh(condolences, memory):
             return Move("react", "condolence", _pick(_fresh(condolences, memory), memory, rng))
+        # Someone close maimed or wounded («вернулся без ноги») gets sympathy too, not a topic
+        # the story names in passing (the firm supporter's father, the suspicious man's schools).
+        hurt = _fresh(_courtesy_data("story")["harm"][lang].get(mood, []), memory)
+        if not tells_loss and not about and tells_of_harm(line, lang) and hurt:
+            return Move("react", "sympathy", _pick(hurt, memory, rng))
     # More of a death the caller told of earlier in the call ("She still asks when papa's
     # coming back", «мам, тёти Вали больше нет», "My mum goes to the cemetery every Sunday") is
     # met with sympathy, not with a shrug meant for an everyday story ("Happens.") nor with
@@ -1127,6 +1132,17 @@ def tells_of_loss(line: str, lang: Lang) -> bool:
     погиб»): one of `story.yaml`'s `loss_keys`, or a sentence that names a close person and a
     death outside the war (its `bereavement`: "then my husband Tom died")."""
     return tells_of_war_loss(line, lang) or tells_of_bereavement(line, lang)
+
+
+@cache
+def _harm_keys() -> Keys:
+    return Keys.model_validate(_courtesy_data("story")["harm_keys"])
+
+
+def tells_of_harm(line: str, lang: Lang) -> bool:
+    """Whether the caller's line tells of someone maimed or wounded (`story.yaml`'s
+    `harm_keys`)."""
+    return has_key(_harm_keys(), lang, words_of(line, lang))
 
 
 def tells_of_war_loss(line: str, lang: Lang) -> bool:
