@@ -2672,3 +2672,19 @@ def test_someone_close_to_the_caller_wounded_gets_sympathy_not_a_topic_in_passin
     codes = ("human_life", "personal_story")
     move = _move(persona, lang, line, codes, "neutral", NEUTRAL)
     assert move.source == "sympathy", move
+
+
+@pytest.mark.parametrize(
+    ("lang", "line", "place"),
+    [
+        ("ru", "А вы сами откуда? Город у вас большой или посёлок?", "Тамбов"),
+        ("en", "Whereabouts are you? A big city, or somewhere smaller?", "Tambov"),
+    ],
+)
+def test_the_pensioner_says_where_she_lives(lang: str, line: str, place: str) -> None:
+    # Rounds 28 and 29: the warm pensioner answered with the shared dodge «Отсюда, из России...
+    # место как место», which the readers failed as out of her voice.
+    pensioner = with_small_talk(load_persona(bundled_personas_dir() / "village-pensioner.yaml"))
+    for mood, state in (("neutral", NEUTRAL), ("open", OPEN), ("guarded", GUARDED)):
+        move = _move(pensioner, lang, line, ("open_question",), mood, state)
+        assert move.source == "topic:where_from" and place in move.line, (mood, move)
