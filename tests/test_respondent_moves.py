@@ -2688,3 +2688,26 @@ def test_the_pensioner_says_where_she_lives(lang: str, line: str, place: str) ->
     for mood, state in (("neutral", NEUTRAL), ("open", OPEN), ("guarded", GUARDED)):
         move = _move(pensioner, lang, line, ("open_question",), mood, state)
         assert move.source == "topic:where_from" and place in move.line, (mood, move)
+
+
+@pytest.mark.parametrize(
+    ("lang", "line", "war"),
+    [
+        ("ru", "А вы чем занимаетесь, если не секрет? Кем работаете?", r"СВО|войн|муж там|погиб"),
+        ("en", "And what do you do for a living?", r"war|out there|killed"),
+    ],
+)
+def test_what_the_doubtful_patriot_does_is_not_how_her_work_talks_of_the_war(
+    lang: str, line: str, war: str
+) -> None:
+    # Rounds 28 and 29: "what do you do?" got «про СВО стараются не говорить», read as raising
+    # the war unasked; that is her answer to whether people talk about it at work.
+    patriot = with_small_talk(PATRIOT)
+    for mood, state in (("guarded", GUARDED), ("neutral", NEUTRAL), ("open", OPEN)):
+        for seed in range(4):
+            move = _move(patriot, lang, line, ("open_question",), mood, state, seed=seed)
+            assert move.source == "topic:work_clinic", move
+            assert not re.search(war, move.line), (mood, move.line)
+    talk = "Do people talk about it at work?" if lang == "en" else "А на работе об этом говорят?"
+    move = _move(patriot, lang, talk, ("closed_question",), "neutral", NEUTRAL)
+    assert move.source == "topic:work_talk", move
