@@ -234,11 +234,6 @@ class LoreIndex:
             embed([text for _, _, text in examples]) if examples else np.zeros((0, 1))
         )
 
-    def keyed(self, text: str) -> bool:
-        """Whether a key of any lore entry stands in `text`."""
-        words = _lemmas(text, self.lang)
-        return any(_contains(words, key) for _, _, keys in self._keys for key in keys)
-
     def matches(self, text: str, floor: float = MEANING_FLOOR) -> list[Match]:
         """Every lore entry the line is about, best first: an entry scores one point per key
         found in the line plus its best similarity of meaning with the entry's examples; an

@@ -891,28 +891,20 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     )
 
 
-_ABOUT_IT = {
-    "en": re.compile(r"\b(it|that|this|those)\b", re.IGNORECASE),
-    "ru": re.compile(r"(?<!\w)(это|этого|этим|этом|там)(?!\w)", re.IGNORECASE),
-}
-"""Words by which a question points back at what the respondent said."""
-
-
 def _about_it(situation: _Situation, topics: dict[str, Topic], line: str) -> Move | None:
     """How they find what they just talked about (`about_it.yaml`), when the line's question is
-    short and either points back at it naming nothing of its own ("Do you enjoy it?", «А там
-    долго работать?») or asks how it feels ("Is that long hours?", «Вам нравится ваше дело?»),
-    and the respondent spoke of a topic in one of their last `ABOUT_IT_BACK` replies; None
-    otherwise."""
-    persona, lang, codes, _matches, mood, _state, memory, rng = situation.parts()
+    short and asks how it feels ("Do you enjoy it?", "Is that long hours?", «Вам нравится ваше
+    дело?») and the respondent spoke of a topic in one of their last `ABOUT_IT_BACK` replies;
+    None otherwise. (Any short question pointing back with "it" was tried: "How has life been
+    since it all started?" is about the war, not how they find their last topic.)"""
+    _persona, lang, codes, _matches, mood, _state, memory, rng = situation.parts()
     if checks_reflection(line, lang, bool({"reflection", "common_ground"} & set(codes))):
         return None  # "..., is that right?" checks a reflection (`_confirm`)
     data = _courtesy_data("about_it")
     asked = " ".join(s for s in line_sentences(line) if s.rstrip().endswith("?"))
     if not asked or len(asked.split()) > data["max_words"]:
         return None
-    points_back = bool(_ABOUT_IT[lang].search(asked)) and not lore_index(persona, lang).keyed(asked)
-    if not points_back and not _about_it_patterns()[lang].search(asked):
+    if not _about_it_patterns()[lang].search(asked):
         return None
     recent = [topic for topic, reply in memory.topics_said if reply in memory.said[-ABOUT_IT_BACK:]]
     if not recent or recent[-1] in answered_once() or recent[-1] not in topics:
