@@ -2514,6 +2514,7 @@ def test_lines_that_only_sound_like_phone_housekeeping(lang: str, text: str) -> 
         ("en", "What do you do for work, if you don't mind me asking?", "Is that tiring?"),
         ("ru", "А кем вы работаете, если не секрет?", "А вам это нравится?"),
         ("ru", "А кем вы работаете, если не секрет?", "И как, устаёте к вечеру?"),
+        ("ru", "А вы работаете или уже на пенсии?", "И как, нравилось вам?"),
     ],
 )
 def test_a_short_question_about_what_they_just_said_is_answered_on_how_it_feels(
