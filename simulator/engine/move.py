@@ -648,7 +648,8 @@ def follow_on(situation: _Situation, move: Move) -> Move | None:
         lines = _other_opener(_fresh(_mood_lines(topic.lines, mood, lang), memory), move.line)
         if lines:
             return Move("topic", _topic_source(persona, topic.id), rng.choice(lines))
-    if mood == "open":
+    if mood == "open" and code != "personal_story":
+        # Not after the caller's own story: a secret of theirs reads as blurted out (`INVITING`).
         for fact in lore.facts:
             if fact.id not in memory.facts_told and state.trust >= fact.min_trust:
                 lines = _fresh(list(fact.lines.get(lang)), memory)
