@@ -712,10 +712,9 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     stances = {s.id: s for s in lore.stances}
     topics = {t.id: t for t in lore.topics}
     facts = {f.id: f for f in lore.facts}
-    # "Oh right. And is that long hours?" after their work is about their work: a short question
-    # that points back and names nothing of its own is answered on what they just talked about
-    # (round 29's held-out calls: "hard to say" in six calls of six, and "Do you enjoy it?" got
-    # their favourite food).
+    # "Oh right. And is that long hours?" after their work asks how they find it: answered on
+    # how it feels, not with "hard to say" (six calls of six in round 29's held-out set) nor
+    # with the topic again ("Do you enjoy it?" had got their favourite food, then the job).
     if line and asks and not set(codes) & {*NEGATIVE_ORDER, "unsafe"}:
         if found := _about_it(situation, topics, line):
             return found
