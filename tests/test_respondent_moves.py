@@ -1215,7 +1215,8 @@ def test_roughly_where_you_are_is_asking_where_they_are_from() -> None:
     for path in sorted(bundled_personas_dir().glob("*.yaml")):
         persona = with_small_talk(load_persona(path))
         move = _move(persona, "en", text, ("closed_question",), "guarded", GUARDED)
-        assert move.source == "smalltalk:where_from", (path.stem, move)
+        # The pensioner has her own (round 29): her village near Tambov.
+        assert move.source in ("smalltalk:where_from", "topic:where_from"), (path.stem, move)
 
 
 def test_mm_after_where_are_you_from_does_not_answer_it_again() -> None:
