@@ -2244,6 +2244,13 @@ DAY = {"everyday_day"}
         # Their own school days are not their childhood in general nor the films they like.
         ("ru", "А вам самим в школе нравилось? Какой предмет любили?", {"school_days", "school"}),
         ("en", "Were you good at school? Favourite subject?", {"school_days", "school"}),
+        # What they were like as a baby is not their childhood in general.
+        ("ru", "А вы в детстве хорошо спали? У меня сын не спит совсем.", {"as_a_baby"}),
+        (
+            "en",
+            "Were you a good sleeper when you were a baby? Mine is up all night!",
+            {"as_a_baby"},
+        ),
         # What makes them happy is what keeps them going, not "fine, like everyone".
         ("ru", "А что вас в жизни радует, ну вот сейчас?", {"coping"}),
         ("en", "What's the best part of your week these days?", {"coping"}),
