@@ -112,7 +112,11 @@ def _plain_tokens(text: str, lang: Lang) -> tuple[Token, ...]:
 
 
 def _lemmas(text: str, lang: Lang) -> list[str]:
-    lemmas = [token.lemma for token in _plain_tokens(text, lang)]
+    return _words_of_tokens(_plain_tokens(text, lang), lang)
+
+
+def _words_of_tokens(tokens: tuple[Token, ...], lang: Lang) -> list[str]:
+    lemmas = [token.lemma for token in tokens]
     return lemmas if lang == "ru" else [_english_base(lemma) for lemma in lemmas]
 
 
@@ -145,14 +149,15 @@ OWNED_REACH = 5
 """How many words before a person's name or role a «мой» / "my" still claims it."""
 
 
-def _others_people(text: str, lang: Lang, people: frozenset[str]) -> set[int]:
+def _others_people(
+    tokens: tuple[Token, ...], lemmas: list[str], lang: Lang, people: frozenset[str]
+) -> set[int]:
     """Positions of the words in `people` (lemmas of the persona's people's names and roles)
-    that the line says are someone else's: "My son served too" is not about the respondent's
-    son, nor «У моей двоюродной сестры сына, Димку, забрали» about their Dima, nor «Соседа, или
-    чьего-то сына?» about their own son."""
+    that the line (its `tokens` and their `lemmas`, as `_words_of_tokens` gives them) says are
+    someone else's: "My son served too" is not about the respondent's son, nor «У моей
+    двоюродной сестры сына, Димку, забрали» about their Dima, nor «Соседа, или чьего-то сына?»
+    about their own son."""
     owners = OWNERS[lang]
-    tokens = _plain_tokens(text, lang)
-    lemmas = [t.lemma if lang == "ru" else _english_base(t.lemma) for t in tokens]
 
     def said(j: int, words: frozenset[str]) -> bool:
         return tokens[j].lemma in words or tokens[j].norm in words
@@ -268,8 +273,9 @@ class LoreIndex:
         return own if keyed and keyed[0].score >= shared - OWN_MARGIN else found
 
     def _matches(self, text: str, floor: float) -> list[Match]:
-        words = _lemmas(text, self.lang)
-        others = _others_people(text, self.lang, self._people) if self._people else set()
+        tokens = _plain_tokens(text, self.lang)
+        words = _words_of_tokens(tokens, self.lang)
+        others = _others_people(tokens, words, self.lang, self._people) if self._people else set()
         keys: dict[tuple[str, str], int] = {}
         for kind, entry, sequences in self._keys:
             found = sum(1 for key in sequences if _contains(words, key, others))

@@ -341,12 +341,9 @@ def _phone_patterns(kind: str) -> dict[str, re.Pattern[str]]:
     return _compiled(_courtesy_data("phone")[kind]["patterns"])
 
 
-def _phone_move(situation: _Situation, line: str) -> Move | None:
-    """The answer to a line of phone housekeeping, or None when the line is not one."""
+def _phone_move(situation: _Situation, kind: str) -> Move:
+    """The answer to a line of phone housekeeping of `kind` (`phone_kind`)."""
     lang, mood, memory, rng = situation.lang, situation.mood, situation.memory, situation.rng
-    kind = phone_kind(line, lang, len(memory.said))
-    if kind is None:
-        return None
     lines = _courtesy_data("phone")[kind]["lines"][lang][mood]
     if kind == "again":
         last = _short(memory.said[-1])
@@ -473,8 +470,13 @@ def _unanswered_lines(line: str, lang: Lang, mood: Mood) -> list[str]:
 
 def _addresses(line: str, lang: Lang) -> bool:
     """Whether the line speaks to the respondent ("you", «вы», «ваш»)."""
+    return bool(_forms(line, lang) & SECOND_PERSON[lang])
+
+
+def _forms(line: str, lang: Lang) -> set[str]:
+    """The line's words, as lemmas and as typed."""
     tokens = analyse(line, lang).tokens
-    return bool(({t.lemma for t in tokens} | {t.norm for t in tokens}) & SECOND_PERSON[lang])
+    return {t.lemma for t in tokens} | {t.norm for t in tokens}
 
 
 def _asks_opinion(line: str, lang: Lang, words: list[str]) -> bool:
@@ -482,7 +484,7 @@ def _asks_opinion(line: str, lang: Lang, words: list[str]) -> bool:
     some length ("Does anything depend on ordinary people, or is it all decided at the top?" is
     not about their own life; "Got any pets?" is)."""
     tokens = analyse(line, lang).tokens
-    found = {t.lemma for t in tokens} | {t.norm for t in tokens}
+    found = _forms(line, lang)
     text = " ".join(t.norm for t in tokens)
     about_you = bool(found & SECOND_PERSON[lang]) or (
         lang == "ru" and any(YOU_VERB.search(t.norm) for t in tokens)
@@ -662,8 +664,9 @@ def follow_on(situation: _Situation, move: Move) -> Move | None:
 def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     persona, lang, codes, matches, mood, state, memory, rng = situation.parts()
     lore = persona.lore
+    housekeeping = phone_kind(line, lang, len(memory.said)) if line else None
     # "Thanks for not hanging up" as the call begins is no thanks for the talk.
-    early_thanks = goodbye == "thanks" and phone_kind(line, lang, len(memory.said)) == "thanks"
+    early_thanks = goodbye == "thanks" and housekeeping == "thanks"
     if goodbye in CLOSINGS and "unsafe" not in codes and not early_thanks:
         lines = _closing()[1][goodbye][lang][mood]
         return Move("closing", f"closing:{goodbye}", _pick(lines, memory, rng))
@@ -679,8 +682,8 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
 
     if "unsafe" in codes and (found := reaction("unsafe")):
         return found
-    if line and (housekeeping := _phone_move(situation, line)):
-        return housekeeping
+    if housekeeping:
+        return _phone_move(situation, housekeeping)
     asks = asks_something(line, codes)
     # "May I ask you a few questions?" is answered "go ahead", not thanked for its politeness,
     # unless it already names what it is about.
