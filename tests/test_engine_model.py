@@ -278,8 +278,9 @@ def test_the_housekeeping_of_a_phone_call_in_a_real_call(tmp_path: Path) -> None
     # Round 29's held-out `teacher` and `young_mum`, on the real model, coder and SQLite file:
     # thanks for not hanging up got «Ох, знакомо», "is that long hours?" got "hard to say",
     # «Повторите, пожалуйста» got «Да как у всех», "I'm back" got «я не в обиде», "Are you still
-    # there?" got «Нормально. Вам-то что?», and "Have you got children? Or grandchildren?" was
-    # heard as a jab.
+    # there?" got «Нормально. Вам-то что?», "Have you got children? Or grandchildren?" was
+    # heard as a jab, school days got the childhood line and a neighbour's brother home without
+    # an arm got the firm supporter's father.
     call = _firm_call(tmp_path, seed=11)
     leave = _answer(call, "Добрый вечер! Можно с вами немного поговорить?")
     assert leave.move == "permission", leave
@@ -297,6 +298,14 @@ def test_the_housekeeping_of_a_phone_call_in_a_real_call(tmp_path: Path) -> None
     assert there.move == "phone:there", there
     family = _answer(call, "А у вас дети есть? Или, может, внуки?")
     assert "confront" not in (family.move or ""), family
-    turns = (leave, thanks, work, tired, again, back, there, family)
+    school = _answer(call, "А вам самому в школе нравилось? Какой предмет любили?")
+    assert school.move == "smalltalk:school_days", school
+    wounded = _answer(
+        call,
+        "У соседки брат вернулся с фронта без руки. Теперь дома сидит и молчит, а она ему суп"
+        " носит.",
+    )
+    assert wounded.move == "sympathy", wounded
+    turns = (leave, thanks, work, tired, again, back, there, family, school, wounded)
     stored = [t for t in _stored(tmp_path, call).turns if t.speaker == "respondent"]
     assert [t.text for t in stored[-len(turns) :]] == [t.text for t in turns]
