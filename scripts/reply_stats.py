@@ -50,6 +50,11 @@ by mood; and the time from the volunteer's Enter to the first word on screen.
                            lectures once on history, and `young_mum`, a new mother who blames
                            once and suggests a protest), written blind to the lore, frozen
                            before round 29's first run
+        [--scripts heldout15]  the fifteenth (`musician`, a choir leader who puts a banned
+                           singer to the respondent and asks why we kill each other, and
+                           `coach`, a youth football coach who reels off casualty figures
+                           once and mocks the words "special military operation"), written
+                           blind to the lore, frozen before round 30's first run
 """
 
 from __future__ import annotations
@@ -86,6 +91,7 @@ HELD_OUT = {
     "heldout12": ("faith", "trucker"),
     "heldout13": ("farmer", "veteran"),
     "heldout14": ("teacher", "young_mum"),
+    "heldout15": ("musician", "coach"),
 }
 """Held-out set -> its two volunteers, in tests/data/scripts/<set>/<volunteer>.<lang>.txt."""
 SCRIPT_SETS = {
