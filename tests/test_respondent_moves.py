@@ -2254,6 +2254,15 @@ DAY = {"everyday_day"}
         # What makes them happy is what keeps them going, not "fine, like everyone".
         ("ru", "А что вас в жизни радует, ну вот сейчас?", {"coping"}),
         ("en", "What's the best part of your week these days?", {"coping"}),
+        # Round 30's held-out musician: singing got petrol (the car), the garage or the family.
+        ("ru", "А вы сами-то поёте? Ну хоть за столом, под настроение?", {"singing"}),
+        ("ru", "А дома, в семье, что пели? На свадьбах, на праздниках?", {"singing"}),
+        ("ru", "А слушаете что? Что у вас в машине играет?", {"singing"}),
+        ("en", "Do you sing at all yourself? Even just in the car?", {"singing"}),
+        ("en", "And when you were little, what did your family sing at weddings?", {"singing"}),
+        # Their name is their name, not where they are nor this call.
+        ("ru", "Ой, спасибо. А как вас зовут, как к вам обращаться?", {"give_name"}),
+        ("en", "Oh, lovely. Thank you. What shall I call you?", {"give_name"}),
     ],
 )
 def test_a_question_is_answered_on_what_it_asks(
@@ -2265,6 +2274,34 @@ def test_a_question_is_answered_on_what_it_asks(
     codes = ("open_question",) if "?" in text else ()
     move = _move(persona, lang, text, codes, "neutral", NEUTRAL)
     assert move.source.partition(":")[2] in expected, (persona_id, move)
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "names"),
+    [
+        ("it-worker", {"ru": "Артём", "en": "Artyom"}),
+        ("mobilised-son-mother", {"ru": "Галин", "en": "Galina"}),
+        ("village-pensioner", {"ru": "Валентина Петровна", "en": "Valentina Petrovna"}),
+        ("doubtful-patriot", None),
+        ("firm-supporter", None),
+        ("suspicious-respondent", None),
+    ],
+)
+@pytest.mark.parametrize("mood", ["guarded", "neutral", "open"])
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_asked_their_name_they_give_it_or_say_they_will_not(
+    persona_id: str, names: dict[str, str] | None, mood: str, lang: str
+) -> None:
+    # Round 30's held-out musician asked «А как вас зовут, как к вам обращаться?» and got «Да
+    # живём потихоньку, как все» in three calls of six; "What shall I call you?" got this call.
+    persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
+    text = {"ru": "А как вас зовут?", "en": "What shall I call you?"}[lang]
+    move = _move(persona, lang, text, ("closed_question",), mood, NEUTRAL)
+    assert move.source == "stance:give_name", move
+    if names:
+        assert names[lang] in move.line, move
+    else:
+        assert not re.search(r"\b(Артём|Галин|Валентин|Artyom|Galina|Valentina)", move.line)
 
 
 @pytest.mark.parametrize(
@@ -2523,6 +2560,9 @@ def test_lines_that_only_sound_like_phone_housekeeping(lang: str, text: str) -> 
         ("ru", "А кем вы работаете, если не секрет?", "А вам это нравится?"),
         ("ru", "А кем вы работаете, если не секрет?", "И как, устаёте к вечеру?"),
         ("ru", "А вы работаете или уже на пенсии?", "И как, нравилось вам?"),
+        # Round 30's held-out coach: «как у всех» in six calls of six.
+        ("en", "What do you do for work?", "Oh yeah? How long you been at that?"),
+        ("ru", "А кем вы работаете, если не секрет?", "Ого. А давно вы там работаете?"),
     ],
 )
 def test_a_short_question_about_what_they_just_said_is_answered_on_how_it_feels(

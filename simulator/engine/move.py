@@ -897,7 +897,8 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
 def _about_it(situation: _Situation, topics: dict[str, Topic], line: str) -> Move | None:
     """How they find what they just talked about (`about_it.yaml`), when the line's question is
     short and asks how it feels ("Do you enjoy it?", "Is that long hours?", «Вам нравится ваше
-    дело?») and the respondent spoke of a topic in one of their last `ABOUT_IT_BACK` replies;
+    дело?») or how long they have been at it ("How long you been at that?"), and the
+    respondent spoke of a topic in one of their last `ABOUT_IT_BACK` replies;
     None otherwise. (Any short question pointing back with "it" was tried: "How has life been
     since it all started?" is about the war, not how they find their last topic.)"""
     _persona, lang, codes, _matches, mood, _state, memory, rng = situation.parts()
@@ -907,12 +908,14 @@ def _about_it(situation: _Situation, topics: dict[str, Topic], line: str) -> Mov
     asked = " ".join(s for s in line_sentences(line) if s.rstrip().endswith("?"))
     if not asked or len(asked.split()) > data["max_words"]:
         return None
-    if not _about_it_patterns()[lang].search(asked):
+    patterns = _about_it_patterns()
+    kind = next((k for k in data["kinds"] if patterns[k["id"]][lang].search(asked)), None)
+    if kind is None:
         return None
     recent = [topic for topic, reply in memory.topics_said if reply in memory.said[-ABOUT_IT_BACK:]]
     if not recent or recent[-1] in answered_once() or recent[-1] not in topics:
         return None
-    return Move("react", "about_it", _pick(data["lines"][lang][mood], memory, rng))
+    return Move("react", "about_it", _pick(kind["lines"][lang][mood], memory, rng))
 
 
 ABOUT_IT_BACK = 3
@@ -921,8 +924,9 @@ then "Yeah." to "I see.", then "Do you enjoy it?")."""
 
 
 @cache
-def _about_it_patterns() -> dict[str, re.Pattern[str]]:
-    return _compiled(_courtesy_data("about_it")["patterns"])
+def _about_it_patterns() -> dict[str, dict[str, re.Pattern[str]]]:
+    """Each kind's compiled patterns per language, by kind id."""
+    return {kind["id"]: _compiled(kind["patterns"]) for kind in _courtesy_data("about_it")["kinds"]}
 
 
 def _confirm(
