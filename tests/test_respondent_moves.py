@@ -1022,6 +1022,29 @@ def test_reassurance_and_shared_values_are_not_light_stories() -> None:
         ("en", "My neighbour's girl comes round to borrow books. Her dad's at the front.", False),
         ("ru", "Подруга с детьми в подвале сидит, читает им сказки при фонарике.", False),
         ("en", "My wife passed away two years ago, so I read a great deal now.", False),
+        # Round 30: long stories, near no example as a whole (a lost match in the rain came out
+        # 0.25 from the nearest light example), and a refugee in the caller's choir.
+        (
+            "en",
+            "Last Sunday our allotment society had its autumn show. My marrow came third out of"
+            " three, and the judge, a retired vicar, patted it like a dog and said it had"
+            " character. My wife hasn't stopped laughing since, and the marrow is still sitting"
+            " on the kitchen table.",
+            True,
+        ),
+        (
+            "ru",
+            "В субботу ездили с внуком на рыбалку, на озеро. Встали в пять, туман, комары, ни одной"
+            " поклёвки до обеда. А потом он вытащил окуня с ладошку и так кричал, что вся округа"
+            " слышала. Теперь только про это и рассказывает.",
+            True,
+        ),
+        (
+            "en",
+            "A woman in our knitting circle came from Mariupol with her two boys. For weeks she"
+            " said nothing at all, just knitted. Then she showed us a scarf her mother taught her.",
+            False,
+        ),
     ],
 )
 def test_an_everyday_story_is_light_one_naming_the_war_or_a_death_is_not(
@@ -2260,6 +2283,13 @@ DAY = {"everyday_day"}
         ("ru", "А слушаете что? Что у вас в машине играет?", {"singing"}),
         ("en", "Do you sing at all yourself? Even just in the car?", {"singing"}),
         ("en", "And when you were little, what did your family sing at weddings?", {"singing"}),
+        # Round 30: "touched you and yours... who's had to go" is who they know at the front.
+        (
+            "en",
+            "Has any of it touched you and yours? Someone from work who's had to go?",
+            {"know_at_front"},
+        ),
+        ("ru", "А вас это как-то коснулось? Может, кого-то призвали?", {"know_at_front"}),
         # Their name is their name, not where they are nor this call.
         ("ru", "Ой, спасибо. А как вас зовут, как к вам обращаться?", {"give_name"}),
         ("en", "Oh, lovely. Thank you. What shall I call you?", {"give_name"}),
@@ -2482,6 +2512,7 @@ def test_the_respondents_son_is_still_theirs_beside_the_callers_my(lang: str, te
     assert "son" in keyed, keyed
 
 
+BACKCHANNELS = {"ru": ("Угу.", "Понятно."), "en": ("Mm.", "I see.")}
 PHONE_CALLS = {
     "ru": (
         "Добрый вечер! Можно с вами немного поговорить?",
@@ -2545,10 +2576,107 @@ def test_the_housekeeping_of_a_phone_call_is_answered_as_on_the_phone(
         ("en", "I'm back home after a long shift and my feet are killing me."),
         ("en", "Thank you for telling me about your son."),
         ("en", "Hello, is that Maria?"),
+        ("ru", "Я недолго работала там, года два."),
     ],
 )
 def test_lines_that_only_sound_like_phone_housekeeping(lang: str, text: str) -> None:
     assert phone_kind(text, lang, replies=5) is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "kind"),
+    [
+        (
+            "en",
+            "Mm. Actually, maybe that's not a fair thing to ask somebody on the phone. Let's leave"
+            " it, shall we.",
+            "withdraw",
+        ),
+        ("en", "Sorry, never mind. Forget I asked.", "withdraw"),
+        (
+            "ru",
+            "Хотя ладно, это я зря, не телефонный это разговор. Не обращайте внимания.",
+            "withdraw",
+        ),
+        ("ru", "Не обращайте внимания на пропаганду.", None),
+        ("ru", "Забудьте всё, что вам говорят по телевизору.", None),
+        ("en", "Never mind the politics, how is your garden?", None),
+        ("en", "Let's leave it to the politicians.", None),
+    ],
+)
+def test_taking_a_question_back_is_agreed_to(lang: str, text: str, kind: str | None) -> None:
+    # Round 30's held-out musician took back a question about a banned singer and got "Give your
+    # lectures to someone else" (the coder heard a lecture) or «Ну, слушаю вас».
+    assert phone_kind(text, lang, replies=6) == kind
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Okay, great. Thanks. I won't eat your whole evening, promise."),
+        ("en", "Lovely. I'll be quick, I promise."),
+        ("ru", "Я долго не буду. Ну, постараюсь."),
+        ("ru", "Спасибо. Я ненадолго, честно."),
+    ],
+)
+def test_a_promise_to_be_quick_is_phone_housekeeping(lang: str, text: str) -> None:
+    # Round 30's held-out coach: "I won't eat your whole evening, promise" got "Well, it
+    # happens"; «Я долго не буду. Ну, постараюсь.» got «А дальше что?».
+    assert phone_kind(text, lang, replies=2) == "thanks"
+
+
+@pytest.mark.parametrize("persona_id", _PERSONAS)
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "en",
+            "Hello? Are you still there? ... Sorry, I drifted off. I was remembering a summer"
+            " at my aunt's farm when I was nine, the goat ate my straw hat and I cried all the"
+            " way home.",
+        ),
+        (
+            "ru",
+            "Алло? Вы тут? ... Ой, простите, задумалась. Вспомнила, как мы летом у тётки в"
+            " деревне гусей пасли, и гусак меня до самого дома гнал, а я ревела на всю улицу.",
+        ),
+    ],
+)
+def test_are_you_there_before_a_story_is_answered_here_and_then_the_story(
+    persona_id: str, lang: str, text: str
+) -> None:
+    # Round 30's held-out musician: the check and a concert memory after it got "Same as
+    # everyone, really. Nothing special." (a question about their life) or "Don't apologise".
+    persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
+    call = Call(persona, lang, FakeBackend([]), seed=3)
+    call.pick_up()
+    for line in (*PHONE_CALLS[lang][:1], PHONE_CALLS[lang][2], *BACKCHANNELS[lang]):
+        call.say(line)
+        list(call.reply())
+    call.say(text)
+    list(call.reply())
+    turn = call.turns[-1]
+    if turn.mood == "hostile":
+        return  # a hostile respondent may only growl; nothing here made them hostile so far
+    from simulator.engine.move import _courtesy_data
+
+    there = _courtesy_data("phone")["there"]["lines"][lang][turn.mood]
+    assert any(turn.text.startswith(line) for line in there), turn
+    assert turn.move not in ("unanswered", "apology", "phone:there"), turn
+
+
+def test_minutes_asked_for_at_the_end_of_a_long_introduction_ask_permission() -> None:
+    # Round 30's held-out musician ended a long introduction with «Минут десять у вас
+    # найдётся?» and got «По-разному бывает. Как у всех, в общем.» in three calls of six.
+    from simulator.engine.move import asks_permission
+
+    text = (
+        "Алло! Здравствуйте! Меня зовут Гриша, я из Самары, а живу теперь в Израиле. Я ничего"
+        " не продаю. Просто хочется поговорить с людьми. Минут десять у вас найдётся?"
+    )
+    assert asks_permission(text, "ru")
+    assert asks_permission("Пара минут у вас есть?", "ru")
+    assert not asks_permission("А время у вас на хобби есть?", "ru")
 
 
 @pytest.mark.parametrize("persona_id", _PERSONAS)
@@ -2760,3 +2888,75 @@ def test_what_the_doubtful_patriot_does_is_not_how_her_work_talks_of_the_war(
     talk = "Do people talk about it at work?" if lang == "en" else "А на работе об этом говорят?"
     move = _move(patriot, lang, talk, ("closed_question",), "neutral", NEUTRAL)
     assert move.source == "topic:work_talk", move
+
+
+@pytest.mark.parametrize("persona_id", _PERSONAS)
+@pytest.mark.parametrize(
+    ("lang", "war", "asked"),
+    [
+        (
+            "en",
+            "Tens of thousands of young men have been killed on both sides, and for what?",
+            "Sorry, I got carried away. What do you make of it, honestly?",
+        ),
+        (
+            "ru",
+            "Там десятки тысяч парней погибли, с обеих сторон. И ради чего?",
+            "Простите, понесло меня. Вы-то сами как думаете, если честно?",
+        ),
+    ],
+)
+def test_asked_what_they_make_of_it_after_the_war_they_give_their_view_of_the_war(
+    persona_id: str, lang: str, war: str, asked: str
+) -> None:
+    # Round 30's held-out coach apologised for a team talk of casualty figures and asked "What
+    # do you make of it, honestly?": the firm supporter answered with his job; «Вы-то сами как
+    # думаете, если честно?» got "hard to say" in five calls of six.
+    persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
+    call = Call(persona, lang, FakeBackend([]), seed=3)
+    call.pick_up()
+    for line in (PHONE_CALLS[lang][0], PHONE_CALLS[lang][2], war, asked):
+        call.say(line)
+        list(call.reply())
+        if call.ended:
+            return  # the suspicious man may hang up on the casualty figures
+    assert call.turns[-1].move == "stance:support_operation", call.turns[-1]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "view"),
+    [
+        ("en", "What do you make of it, honestly?", True),
+        ("en", "So what do you think?", True),
+        ("en", "What do you make of the new bridge?", False),
+        ("ru", "Вы-то сами как думаете, если честно?", True),
+        ("ru", "А вы что об этом думаете?", True),
+        ("ru", "А что вы думаете про новую дорогу?", False),
+    ],
+)
+def test_a_question_asking_their_view_with_no_subject_of_its_own(
+    lang: str, text: str, view: bool
+) -> None:
+    from simulator.engine.move import asks_their_view
+
+    assert asks_their_view(text, lang) is view
+
+
+@pytest.mark.parametrize("persona_id", _PERSONAS)
+@pytest.mark.parametrize(
+    ("lang", "said", "asked"),
+    [
+        ("ru", "Дай бог. Правда, дай бог. Слава богу, хоть живы все.", "А вы в бога верите?"),
+        ("en", "God willing. Thank God they're all alive.", "Do you believe in God?"),
+    ],
+)
+def test_god_willing_is_no_question_about_faith(
+    persona_id: str, lang: str, said: str, asked: str
+) -> None:
+    # Round 30's held-out musician said «Дай бог. Правда, дай бог.» after their hopes; the firm
+    # supporter answered «Крещёный, православный. Вам-то что?».
+    persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
+    index = lore_index(persona, lang)
+    faith = {t.id for t in persona.lore.topics if t.id == "faith"}
+    assert not {m.id for m in index.matches(said)} & faith
+    assert {m.id for m in index.matches(asked)} >= faith

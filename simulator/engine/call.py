@@ -23,7 +23,7 @@ from simulator.engine.events import (
     ReplyStarted,
     ReplyToken,
 )
-from simulator.engine.lore import QUESTION_FLOOR, lore_index, restates
+from simulator.engine.lore import KEY_SCORE, QUESTION_FLOOR, Match, lore_index, restates
 from simulator.engine.move import (
     PROVOKED_WITHIN,
     PROVOKING,
@@ -31,8 +31,10 @@ from simulator.engine.move import (
     MoveMemory,
     accepts_apology,
     apology_eases,
+    asks_their_view,
     choose_move,
     goodbye_kind,
+    on_the_war,
     tells_of_war_loss,
 )
 from simulator.engine.prompt import PromptBuilder
@@ -61,6 +63,10 @@ CHAT_MEANING = 0.5
 """An instruct model's own words for the chosen line must be at least this close to it."""
 TALKATIVE_MOODS = ("neutral", "open")
 """Moods in which the model may add a sentence to the chosen line (guarded people say little)."""
+
+
+VIEW_STANCE = "support_operation"
+"""The stance that gives a persona's view of the war (`asks_their_view`)."""
 
 
 class CallOver(Exception):
@@ -292,6 +298,13 @@ class Call:
                 if m.kind in ("topic", "stance")
             ]
             matches = matches + nearest[:1]
+        # "What do you make of it, honestly?" after a turn or two on the war asks their view of
+        # the war, whatever their last topic was.
+        stances = {s.id for s in self.persona.lore.stances}
+        if VIEW_STANCE in stances and asks_their_view(volunteer.text, self.lang):
+            if any(on_the_war(t.text, t.codes or (), self.lang) for t in [*earlier, volunteer]):
+                best = max((m.score for m in matches), default=0.0)
+                matches = [Match("stance", VIEW_STANCE, best + KEY_SCORE, 1.0), *matches]
         return choose_move(
             self.persona,
             self.lang,

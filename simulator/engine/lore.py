@@ -80,6 +80,15 @@ IDIOMS: dict[Lang, list[tuple[re.Pattern[str], str]]] = {
         ),
         # "Did you like books at school, or did you suffer through them?" is not about suffering.
         (re.compile(r"\bsuffer(ed|ing|s)?\s+through\b", re.I), "struggle with"),
+        # "God willing", "thank God" are said by anyone; they are no question about faith.
+        (
+            re.compile(
+                r"\b(god willing|please god|thank god|thank god for that|god knows|god forbid|"
+                r"for god'?s sake|oh my god|my god|god help (us|them|him|her))\b",
+                re.I,
+            ),
+            "so be it",
+        ),
     ],
     "ru": [
         # «друг от друга», «друг с другом» are "each other", not a friend.
@@ -96,13 +105,23 @@ IDIOMS: dict[Lang, list[tuple[re.Pattern[str], str]]] = {
         (re.compile(r"\bна\s+заслуженный\s+отдых\b", re.I), "на пенсию"),
         # «Вам нравится ваше дело?» asks about their work («не ваше дело» is left alone).
         (re.compile(r"(?<!не )\b(ваше|своё|свое)\s+дело\b", re.I), r"\1 работа"),
+        # «Дай бог», «слава богу» are said by anyone; they are no question about faith (round
+        # 30's held-out musician: «Дай бог. Правда, дай бог.» got «Крещёный, православный»).
+        (
+            re.compile(
+                r"\b(не\s+)?дай\s+(?:то\s+)?бог\b|\bслава\s+богу\b|\bбог\s+(знает|даст|с\s+ним)\b|"
+                r"\bей-богу\b|\bради\s+бога\b|\bбоже\s+мой\b|\bбог\s+в\s+помощь\b",
+                re.I,
+            ),
+            "так и быть",
+        ),
     ],
 }
 """Everyday turns of phrase whose words are keys ("my knees are killing me", "time to kill",
-«друг от друга», "the killer", "suffer through", «на заслуженном отдыхе»), said another way
-before a line is matched: a postman's knees got the casualties ("There's a whole row at our
-cemetery now") and «далеко мы друг от друга» got what friends say, in round 28's held-out calls;
-"the sleep is the killer" got "My son isn't a murderer" in round 29's."""
+«друг от друга», "the killer", "suffer through", «на заслуженном отдыхе», «дай бог», "thank
+God"), said another way before a line is matched: a postman's knees got the casualties ("There's
+a whole row at our cemetery now") and «далеко мы друг от друга» got what friends say, in round
+28's held-out calls; "the sleep is the killer" got "My son isn't a murderer" in round 29's."""
 
 
 def _plain_tokens(text: str, lang: Lang) -> tuple[Token, ...]:

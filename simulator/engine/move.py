@@ -39,10 +39,12 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
+
+import numpy as np
 
 from simulator.codes import QUESTION_CODES, Code, Lang
 from simulator.coding.features import sentences
@@ -312,16 +314,16 @@ def _courtesy(name: str) -> tuple[dict[str, re.Pattern[str]], dict[str, Any]]:
     return _compiled(data.get("patterns", {})), data["lines"]
 
 
-PHONE_KINDS = ("again", "there", "back", "thanks")
+PHONE_KINDS = ("again", "there", "back", "thanks", "withdraw")
 """The kinds of `phone.yaml`, in the order they are tried."""
 
 
 def phone_kind(line: str, lang: Lang, replies: int) -> str | None:
     """The housekeeping of a phone call the line is (`phone.yaml`): "again" (say that again),
-    "there" (are you still there?), "back" (I'm back) or "thanks" (thanks for picking up, I won't
-    keep you long); None for anything else. `replies`: how many replies the respondent has given
-    (the greeting included); "thanks" is heard only in the first `EARLY_REPLIES`, the others
-    only after the first exchange."""
+    "there" (are you still there?), "back" (I'm back), "thanks" (thanks for picking up, I won't
+    keep you long) or "withdraw" (let's leave it); None for anything else. `replies`: how many
+    replies the respondent has given (the greeting included); "thanks" is heard only in the
+    first `EARLY_REPLIES`, the others only after the first exchange."""
     words = len(line.split())
     for kind in PHONE_KINDS:
         data = _courtesy_data("phone")[kind]
@@ -329,11 +331,31 @@ def phone_kind(line: str, lang: Lang, replies: int) -> str | None:
             continue
         if (kind == "thanks") != (replies <= EARLY_REPLIES) or (kind != "thanks" and replies < 2):
             continue
-        if kind == "thanks" and "?" in line:
+        if kind in ("thanks", "withdraw") and "?" in line:
             continue  # «Спасибо, что не положили трубку. А вы откуда?» is answered on its question
         if _phone_patterns(kind)[lang].search(line.strip()):
             return kind
     return None
+
+
+def _after_check(line: str, lang: Lang, replies: int) -> str:
+    """What follows when a line opens by asking whether they are still there ("Hello? Are you
+    still there?") and goes on to something else that asks nothing: the rest, without an
+    apology for drifting off when a story follows it; "" for any other line. Round 30's held-out
+    musician got "Same as everyone, really" (the check taken for a question about their life)
+    or "Don't apologise" to the concert story after it."""
+    if phone_kind(line, lang, replies):
+        return ""
+    parts = line_sentences(line)
+    opening = 0
+    while opening < len(parts) and phone_kind(parts[opening], lang, replies) == "there":
+        opening += 1
+    rest = parts[opening:]
+    if not opening or not rest or any("?" in part for part in rest):
+        return ""
+    while len(rest) > 1 and apologises(rest[0], lang):
+        rest = rest[1:]
+    return " ".join(rest)
 
 
 @cache
@@ -459,6 +481,29 @@ def _unanswered() -> dict[str, Any]:
     return data
 
 
+def asks_their_view(line: str, lang: Lang) -> bool:
+    """Whether the line is a short question asking what they think with no subject of its own
+    ("What do you make of it, honestly?"; `their_view` in unanswered.yaml)."""
+    data = _unanswered()["their_view"]
+    asked = question_sentence(line) or (line if line.rstrip().endswith("?") else "")
+    if not asked or len(asked.split()) > data["max_words"]:
+        return False
+    return bool(_their_view_patterns()[lang].search(asked.strip()))
+
+
+@cache
+def _their_view_patterns() -> dict[str, re.Pattern[str]]:
+    return _compiled(_unanswered()["their_view"]["patterns"])
+
+
+def on_the_war(line: str, codes: Sequence[Code], lang: Lang) -> bool:
+    """Whether a caller's turn was on the war: lives at stake, a lecture, or the war named
+    (`story.yaml` `war_keys`)."""
+    if {"human_life", "lecture"} & set(codes):
+        return True
+    return has_key(_war_keys(), lang, words_of(line, lang))
+
+
 def _unanswered_lines(line: str, lang: Lang, mood: Mood) -> list[str]:
     """What a talkative respondent says to a question the lore has nothing for: "hard to say"
     to one asking what they think, a vague "like everyone" to one about their own life."""
@@ -570,8 +615,17 @@ def choose_move(
     kind of leave-taking when the turn takes leave (`goodbye_kind`); `line` is what the
     volunteer said (it tells a question asking an opinion from one about their life)."""
     situation = _Situation(persona, lang, tuple(codes), matches, mood, state, memory, rng)
+    checked = ""
+    if line and (rest := _after_check(line, lang, len(memory.said))):
+        # "Hello? Are you still there? ... Sorry, I drifted off. I was thinking of that concert
+        # in Yaroslavl...": "I'm here", then whatever the rest of it asks for.
+        checked = _phone_move(situation, "there").line
+        asked = tuple(code for code in codes if code not in QUESTION_CODES)
+        situation, line = replace(situation, codes=asked), rest
     move = _first_move(situation, goodbye, line)
     said = introduce(persona, lang, move.line, memory.said, line)
+    if checked:
+        said = f"{checked} {said}"
     follow = follow_on(situation, move) if move.kind == "react" and not move.follow else None
     if follow is None:
         return Move(move.kind, move.source, said, move.follow)
@@ -682,7 +736,8 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
 
     if "unsafe" in codes and (found := reaction("unsafe")):
         return found
-    if housekeeping:
+    blames = housekeeping == "withdraw" and bool({"confront", "guilt"} & set(codes))
+    if housekeeping and not blames:  # "Let's leave it. You're all brainwashed anyway." blames
         return _phone_move(situation, housekeeping)
     asks = asks_something(line, codes)
     # "May I ask you a few questions?" is answered "go ahead", not thanked for its politeness,
@@ -1187,9 +1242,17 @@ def light_story(line: str, lang: Lang) -> bool:
     if has_key(_war_keys(), lang, words_of(line, lang)) or tells_of_loss(line, lang):
         return False
     light, heavy = _story_examples()
-    vector = embed_one(line)
-    nearest = float((light @ vector).max())
-    return nearest >= LIGHT_FLOOR and nearest > float((heavy @ vector).max())
+    # The whole story and each of its sentences: a long story's meaning is spread over its
+    # sentences, and the whole of it came out near no example (round 30's held-out coach: a lost
+    # match in the rain, 0.25 from the nearest light example, under `LIGHT_FLOOR`).
+    parts = [line, *(line_sentences(line) if len(line.split()) > LIGHT_SENTENCES_FROM else [])]
+    vectors = np.stack([embed_one(part) for part in dict.fromkeys(parts)])
+    nearest = float((vectors @ light.T).max())
+    return nearest >= LIGHT_FLOOR and nearest > float((vectors @ heavy.T).max())
+
+
+LIGHT_SENTENCES_FROM = 20
+"""A story of more words than this is also compared sentence by sentence (`light_story`)."""
 
 
 BARE_WORDS = 8
