@@ -952,6 +952,38 @@ def test_a_light_story_of_the_callers_gets_a_light_word_not_grief_or_a_keyword_t
     assert move.source == "light_story", move
 
 
+@pytest.mark.parametrize(
+    ("lang", "text", "light"),
+    [
+        (
+            "ru",
+            "Я вот на рыбалку, летом. Встаёшь в четыре, туман над водой, тишина. Жена говорит,"
+            " я не рыбу ловлю, а от людей прячусь. Может, и так.",
+            True,
+        ),
+        (
+            "en",
+            "Me, I go fishing in winter. A little shack on the ice, a thermos, the radio. My wife"
+            " says I'm not after fish, I'm hiding from people. Maybe she's right.",
+            True,
+        ),
+        (
+            "ru",
+            "Соседка с детьми неделю в подвале сидела, пока обстреливали. Дети теперь от каждого"
+            " хлопка прячутся.",
+            False,
+        ),
+    ],
+)
+def test_a_light_story_heard_as_lives_at_stake_is_still_light(
+    lang: str, text: str, light: bool
+) -> None:
+    # Round 30's held-out coach: his fishing story was coded `human_life` (the lexicon heard «жена»
+    # and «прячусь» together) and got «Ой, батюшки, как же вы это пережили?».
+    move = _move(PATRIOT, lang, text, ("human_life", "personal_story"), "neutral", NEUTRAL)
+    assert (move.source == "light_story") is light, move
+
+
 def test_a_story_of_loss_still_gets_the_personas_own_reaction() -> None:
     from simulator.engine.move import light_story
 
@@ -2960,3 +2992,24 @@ def test_god_willing_is_no_question_about_faith(
     faith = {t.id for t in persona.lore.topics if t.id == "faith"}
     assert not {m.id for m in index.matches(said)} & faith
     assert {m.id for m in index.matches(asked)} >= faith
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "theirs"),
+    [
+        (
+            "ru",
+            "У меня двоюродный брат в Барнауле. Сын у него, Лёшка, прошлой осенью ушёл по"
+            " контракту.",
+            False,
+        ),
+        ("en", "My brother's boy, his son Danny, signed up last autumn.", False),
+        ("ru", "А сын у вас есть?", True),
+        ("en", "How's your boy doing?", True),
+    ],
+)
+def test_someone_elses_son_is_not_the_respondents_own(lang: str, text: str, theirs: bool) -> None:
+    # Round 30's held-out coach told of his cousin's son gone to the front «по контракту»; the
+    # firm supporter answered with his own fifteen-year-old («Он ещё школьник, ему рано»).
+    keyed = {m.id for m in lore_index(FIRM, lang).matches(text) if m.score >= KEY_SCORE}
+    assert ("son" in keyed) is theirs, keyed

@@ -164,6 +164,19 @@ OWNERS: dict[Lang, _Owners] = {
         frozenset({"your", "you", "yours"}),
     ),
 }
+KIN: dict[Lang, frozenset[str]] = {
+    "ru": frozenset(
+        "сын сынок дочь дочка муж жена брат сестра внук внучка отец папа мать мама племянник"
+        " племянница".split()
+    ),
+    "en": frozenset(
+        "son daughter husband wife brother sister grandson granddaughter father dad mother mum"
+        " mom nephew niece boy lad".split()
+    ),
+}
+"""Family words that a line may say are someone else's, like the persona's people: the firm
+supporter answered the caller's cousin's son («Сын у него, Лёшка, ушёл по контракту») with his
+own («Он ещё школьник, ему рано») in round 30's held-out coach calls."""
 OWNED_REACH = 5
 """How many words before a person's name or role a «мой» / "my" still claims it."""
 
@@ -175,7 +188,7 @@ def _others_people(
     that the line (its `tokens` and their `lemmas`, as `_words_of_tokens` gives them) says are
     someone else's: "My son served too" is not about the respondent's son, nor «У моей
     двоюродной сестры сына, Димку, забрали» about their Dima, nor «Соседа, или чьего-то сына?»
-    about their own son."""
+    about their own son, nor «Сын у него, Лёшка, ушёл по контракту» (round 30)."""
     owners = OWNERS[lang]
 
     def said(j: int, words: frozenset[str]) -> bool:
@@ -189,6 +202,15 @@ def _others_people(
         if after and lang == "ru" and tokens[i + 1].lemma in ("мой", "наш"):
             owned.add(i)  # «Сын мой тоже там»
             continue
+        then = i + 2 < len(tokens) and tokens[i + 2].sentence == tokens[i].sentence
+        if then and lang == "ru":
+            pair = {
+                (tokens[i + 1].lemma, tokens[i + 2].lemma),
+                (tokens[i + 1].norm, tokens[i + 2].norm),
+            }
+            if pair & owners.other_pairs:
+                owned.add(i)  # «Сын у него, Лёшка, ушёл по контракту»
+                continue
         for j in range(i - 1, max(-1, i - OWNED_REACH - 1), -1):
             if tokens[j].sentence != tokens[i].sentence or said(j, owners.respondents):
                 break
@@ -245,7 +267,7 @@ class LoreIndex:
                 examples.append(("stance", stance.id, text))
         for fact in lore.facts:
             self._keys.append(("fact", fact.id, _key_sequences(fact.keys, lang)))
-        self._people = frozenset(
+        self._people = KIN[lang] | frozenset(
             word
             for person in lore.people
             for keys in (person.names, person.known_by)

