@@ -835,7 +835,8 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     # coder hearing lives in a basement rehearsal room or a wife's "you hide from people" (round
     # 30's held-out musician and coach): still a story to take lightly, if it reads light.
     told = set(codes) - {"personal_story", "common_ground", "affirmation"}
-    if told == {"human_life"} and line and not _names_war_or_harm(line, lang):
+    own = "personal_story" in codes
+    if own and told == {"human_life"} and line and not _names_war_or_harm(line, lang):
         told = set()
     storytelling = not told and (
         bool({"personal_story", "common_ground"} & set(codes)) or len(line.split()) >= STORY_WORDS
