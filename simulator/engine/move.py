@@ -975,8 +975,10 @@ def _about_it(situation: _Situation, topics: dict[str, Topic], line: str) -> Mov
     if kind is None:
         return None
     recent = [topic for topic, reply in memory.topics_said if reply in memory.said[-ABOUT_IT_BACK:]]
-    if not recent or recent[-1] in answered_once() or recent[-1] not in topics:
+    if not recent or recent[-1] not in topics:
         return None
+    if recent[-1] in answered_once() and kind["id"] != "how_long":
+        return None  # "Do you like it?" after where they live; "how long?" fits it too
     return Move("react", "about_it", _pick(kind["lines"][lang][mood], memory, rng))
 
 
