@@ -736,8 +736,12 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
 
     if "unsafe" in codes and (found := reaction("unsafe")):
         return found
-    blames = housekeeping == "withdraw" and bool({"confront", "guilt"} & set(codes))
-    if housekeeping and not blames:  # "Let's leave it. You're all brainwashed anyway." blames
+    # "Let's leave it. You're all brainwashed anyway." blames; "Sorry, that wasn't fair of me.
+    # You don't have to answer that." is an apology, accepted as one.
+    withdrawn = housekeeping == "withdraw"
+    if withdrawn and ({"confront", "guilt"} & set(codes) or apologises(line, lang)):
+        housekeeping = None
+    if housekeeping:
         return _phone_move(situation, housekeeping)
     asks = asks_something(line, codes)
     # "May I ask you a few questions?" is answered "go ahead", not thanked for its politeness,
