@@ -838,11 +838,11 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
     # `human_life` on a story that names nothing of the war, no death and no one hurt is the
     # coder hearing lives in a basement rehearsal room or a wife's "you hide from people" (round
     # 30's held-out musician and coach): still a story to take lightly, if it reads light.
-    told = set(codes) - {"personal_story", "common_ground", "affirmation"}
-    own = "personal_story" in codes
-    if own and told == {"human_life"} and line and not _names_war_or_harm(line, lang):
-        told = set()
-    storytelling = not told and (
+    beyond_story = set(codes) - {"personal_story", "common_ground", "affirmation"}
+    own_story = "personal_story" in codes
+    if own_story and beyond_story == {"human_life"} and not _names_war_or_harm(line, lang):
+        beyond_story = set()
+    storytelling = not beyond_story and (
         bool({"personal_story", "common_ground"} & set(codes)) or len(line.split()) >= STORY_WORDS
     )
     about = any(m.meaning >= STORY_TOPIC for m in raised)
