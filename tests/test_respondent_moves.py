@@ -2701,7 +2701,8 @@ def test_are_you_there_before_a_story_is_answered_here_and_then_the_story(
     from simulator.engine.move import _courtesy_data
 
     there = _courtesy_data("phone")["there"]["lines"][lang][turn.mood]
-    assert any(turn.text.startswith(line) for line in there), turn
+    assert any(turn.text.startswith(line_sentences(line)[0]) for line in there), turn
+    assert not turn.text.startswith(("Тут я. Говорите.", "Yes, I'm still here. Go on.")), turn
     assert turn.move not in ("unanswered", "apology", "phone:there"), turn
 
 

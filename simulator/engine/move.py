@@ -619,7 +619,9 @@ def choose_move(
     if line and (rest := _after_check(line, lang, len(memory.said))):
         # "Hello? Are you still there? ... Sorry, I drifted off. I was thinking of that concert
         # in Yaroslavl...": "I'm here", then whatever the rest of it asks for.
-        checked = _phone_move(situation, "there").line
+        # Only "I'm here" of it: «Тут я. Говорите.» before a reaction to a story already told
+        # reads as two replies.
+        checked = line_sentences(_phone_move(situation, "there").line)[0]
         asked = tuple(code for code in codes if code not in QUESTION_CODES)
         situation, line = replace(situation, codes=asked), rest
     move = _first_move(situation, goodbye, line)
