@@ -3039,3 +3039,26 @@ def test_their_free_time_is_their_own(persona_id: str, lang: str, text: str) -> 
     persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
     move = _move(persona, lang, text, ("open_question",), "neutral", NEUTRAL)
     assert move.source == "topic:hobbies", move
+
+
+@pytest.mark.parametrize("persona_id", _PERSONAS)
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "ru",
+            "Вот как. И как оно сейчас, тянете? Всё ведь дорожает, у нас тоже — скоро за кочан"
+            " капусты кредит брать придётся.",
+        ),
+        ("en", "Right. And how are you getting by these days? Everything costs more here too."),
+    ],
+)
+def test_a_question_before_the_callers_own_grumble_is_not_taken_for_shared_ground(
+    persona_id: str, lang: str, text: str
+) -> None:
+    # Round 30's held-out musician: coded `common_ground` only, «И как оно сейчас, тянете?»
+    # got "all mums are the same" / "IT people are the same everywhere" in six calls of six,
+    # in all three readings.
+    persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
+    move = _move(persona, lang, text, ("common_ground",), "neutral", NEUTRAL)
+    assert move.source != "reaction:common_ground", move

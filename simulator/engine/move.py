@@ -450,6 +450,21 @@ def asks_something(line: str, codes: Sequence[Code]) -> bool:
     return bool(QUESTION_CODES & set(codes)) or line.rstrip().endswith("?")
 
 
+def _asks_then_shares(line: str, codes: Sequence[Code]) -> bool:
+    """Whether a line the coder heard only as shared ground asks about their life before the
+    caller's own grumble («И как оно сейчас, тянете? Всё ведь дорожает, у нас тоже...»: "all mums
+    are the same" in six calls of six, in all three readings of round 30's held-out musician)."""
+    if set(codes) != {"common_ground"}:
+        return False
+    asked = [part for part in line_sentences(line)[:-1] if part.rstrip().endswith("?")]
+    return any(len(part.split()) >= ASKS_WORDS for part in asked)
+
+
+ASKS_WORDS = 3
+"""A question before the caller's own remark asks when it has at least this many words
+("Really?" or «Да?» only react)."""
+
+
 def accepts_apology(line: str, codes: Sequence[Code], lang: Lang) -> bool:
     """Whether the line is an apology the respondent accepts: it says sorry, asks nothing and
     does not lecture, nor blame after a "but" (an apology that does is answered on that)."""
@@ -745,7 +760,7 @@ def _first_move(situation: _Situation, goodbye: str | None, line: str) -> Move:
         housekeeping = None
     if housekeeping:
         return _phone_move(situation, housekeeping)
-    asks = asks_something(line, codes)
+    asks = asks_something(line, codes) or _asks_then_shares(line, codes)
     # "May I ask you a few questions?" is answered "go ahead", not thanked for its politeness,
     # unless it already names what it is about.
     if line and asks_permission(line, lang) and not _names_subject(persona, lang, line):
