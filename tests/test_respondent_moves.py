@@ -2330,6 +2330,10 @@ DAY = {"everyday_day"}
             {"know_at_front"},
         ),
         ("ru", "А вас это как-то коснулось? Может, кого-то призвали?", {"know_at_front"}),
+        # How long they have lived there is where they live (round 30's app call: «А давно вы
+        # там живёте?» got the shared "shop nearby, the bus runs" from the village pensioner).
+        ("ru", "Угу. А давно вы там живёте?", {"where_from"}),
+        ("en", "How long have you lived there?", {"where_from"}),
         # Their name is their name, not where they are nor this call.
         ("ru", "Ой, спасибо. А как вас зовут, как к вам обращаться?", {"give_name"}),
         ("en", "Oh, lovely. Thank you. What shall I call you?", {"give_name"}),
