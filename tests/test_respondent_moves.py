@@ -3066,3 +3066,26 @@ def test_a_question_before_the_callers_own_grumble_is_not_taken_for_shared_groun
     persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
     move = _move(persona, lang, text, ("common_ground",), "neutral", NEUTRAL)
     assert move.source != "reaction:common_ground", move
+
+
+@pytest.mark.parametrize("persona_id", _PERSONAS)
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "ru",
+            "Как страшно. Мне очень жаль, правда. У меня двоюродный брат под Харьковом живёт, они"
+            " каждую ночь в подвале сидят с детьми.",
+        ),
+        ("en", "My cousin lives near Kharkiv. They spend every night in the basement."),
+    ],
+)
+def test_the_callers_people_under_shelling_get_sympathy(
+    persona_id: str, lang: str, text: str
+) -> None:
+    # Round 30's Russian app call: a cousin near Kharkiv in the basement every night with the
+    # children got the village pensioner's «Народ там простой, как мы, работящий».
+    persona = with_small_talk(load_persona(bundled_personas_dir() / f"{persona_id}.yaml"))
+    codes = ("human_life", "personal_story")
+    move = _move(persona, lang, text, codes, "neutral", NEUTRAL)
+    assert move.source == "sympathy", move
