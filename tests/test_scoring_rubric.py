@@ -125,6 +125,20 @@ def test_own_suggestion_lines_are_validated(tmp_path: Path) -> None:
         load_lines(rubric)
 
 
+def test_the_bundled_russian_suggestions_fit_a_volunteer_of_either_gender() -> None:
+    # Round 30: «..., если я правильно поняла» and «что слышала сама» were offered to every
+    # volunteer, men included.
+    from simulator.engine.reply_check import gender_error
+
+    lines = yaml.safe_load(Path(load_rubric().source.parent / "suggestions.yaml").read_text())
+    for kind, entry in lines.items():
+        if not isinstance(entry, dict):
+            continue
+        for line in entry.get("try_instead", {}).get("ru", []):
+            for gender in ("male", "female"):
+                assert gender_error(line, gender, "ru") is None, (kind, line, gender)
+
+
 def test_own_suggestion_lines_are_used(tmp_path: Path) -> None:
     lines = yaml.safe_load(Path(load_rubric().source.parent / "suggestions.yaml").read_text())
     lines["unsafe"]["try_instead"]["en"] = ["Keep them safe: ask how they are."]
