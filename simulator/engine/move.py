@@ -633,9 +633,9 @@ def choose_move(
     checked = ""
     if line and (rest := _after_check(line, lang, len(memory.said))):
         # "Hello? Are you still there? ... Sorry, I drifted off. I was thinking of that concert
-        # in Yaroslavl...": "I'm here", then whatever the rest of it asks for.
-        # Only "I'm here" of it: «Тут я. Говорите.» before a reaction to a story already told
-        # reads as two replies.
+        # in Yaroslavl...": the first sentence of "I'm here" (the whole «Тут я. Говорите.»
+        # before a reaction to a story already told reads as two replies), then whatever the
+        # rest of the line asks for.
         checked = line_sentences(_phone_move(situation, "there").line)[0]
         asked = tuple(code for code in codes if code not in QUESTION_CODES)
         situation, line = replace(situation, codes=asked), rest
@@ -1273,10 +1273,10 @@ def _names_war_or_harm(line: str, lang: Lang) -> bool:
 def light_story(line: str, lang: Lang) -> bool:
     """Whether the caller's story is an everyday one (a cat, cooking, the weekend) rather than
     one of loss or war: nearer in meaning to `story.yaml`'s light examples than to its heavy
-    ones, naming nothing of the war (`war_keys`) and no death of a close person."""
+    ones, naming nothing of the war (`war_keys`), no death of a close person and no one hurt."""
     from simulator.coding.encoder import embed_one
 
-    if has_key(_war_keys(), lang, words_of(line, lang)) or tells_of_loss(line, lang):
+    if _names_war_or_harm(line, lang):
         return False
     light, heavy = _story_examples()
     # The whole story and each of its sentences: a long story's meaning is spread over its
