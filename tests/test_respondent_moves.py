@@ -3089,3 +3089,24 @@ def test_the_callers_people_under_shelling_get_sympathy(
     codes = ("human_life", "personal_story")
     move = _move(persona, lang, text, codes, "neutral", NEUTRAL)
     assert move.source == "sympathy", move
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "war"),
+    [
+        (
+            "en",
+            "You know, it's funny what you call a special operation, it's been years now.",
+            True,
+        ),
+        ("ru", "Смешно, как вы это называете: специальная операция. Который год уже.", True),
+        ("ru", "Мне мениск оперировали, операция час шла.", False),
+        ("en", "My knee operation took an hour.", False),
+    ],
+)
+def test_the_war_by_its_official_name_is_the_war(lang: str, text: str, war: bool) -> None:
+    # An English app call of round 30: after "it's funny what you call a special operation" and
+    # an apology, "What do you make of it all, honestly?" got the firm supporter's suppliers.
+    from simulator.engine.move import on_the_war
+
+    assert on_the_war(text, (), lang) is war
