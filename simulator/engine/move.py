@@ -1274,16 +1274,20 @@ def light_story(line: str, lang: Lang) -> bool:
     """Whether the caller's story is an everyday one (a cat, cooking, the weekend) rather than
     one of loss or war: nearer in meaning to `story.yaml`'s light examples than to its heavy
     ones, naming nothing of the war (`war_keys`), no death of a close person and no one hurt."""
-    from simulator.coding.encoder import embed_one
+    from simulator.coding.encoder import embed, embed_one
 
     if _names_war_or_harm(line, lang):
         return False
     light, heavy = _story_examples()
-    # The whole story and each of its sentences: a long story's meaning is spread over its
-    # sentences, and the whole of it came out near no example (round 30's held-out coach: a lost
-    # match in the rain, 0.25 from the nearest light example, under `LIGHT_FLOOR`).
-    parts = [line, *(line_sentences(line) if len(line.split()) > LIGHT_SENTENCES_FROM else [])]
-    vectors = np.stack([embed_one(part) for part in dict.fromkeys(parts)])
+    # The whole story (its embedding is already cached by the lore match) and each of its
+    # sentences, in one batch: a long story's meaning is spread over its sentences, and the whole
+    # of it came out near no example (round 30's held-out coach: a lost match in the rain, 0.25
+    # from the nearest light example, under `LIGHT_FLOOR`).
+    vectors = embed_one(line)[np.newaxis]
+    if len(line.split()) > LIGHT_SENTENCES_FROM:
+        parts = [part for part in dict.fromkeys(line_sentences(line)) if part != line]
+        if parts:
+            vectors = np.vstack([vectors, embed(parts)])
     nearest = float((vectors @ light.T).max())
     return nearest >= LIGHT_FLOOR and nearest > float((vectors @ heavy.T).max())
 
