@@ -309,3 +309,48 @@ def test_the_housekeeping_of_a_phone_call_in_a_real_call(tmp_path: Path) -> None
     turns = (leave, thanks, work, tired, again, back, there, family, school, wounded)
     stored = [t for t in _stored(tmp_path, call).turns if t.speaker == "respondent"]
     assert [t.text for t in stored[-len(turns) :]] == [t.text for t in turns]
+
+
+def test_round_30s_call_housekeeping_names_and_hobbies_in_a_real_call(tmp_path: Path) -> None:
+    # Round 30's held-out `musician` and `coach`, on the real model, coder and SQLite file: leave
+    # asked at the end of an introduction, a name, singing, "how long?", their own hobbies, "are
+    # you there?" before a story, a cousin under shelling, their view of the war after a turn on
+    # it, and a question taken back. Each line got «как у всех», the car, "hard to say", a topic
+    # or "give your lectures to someone else" before.
+    call = _firm_call(tmp_path, seed=13)
+    expected = [
+        (
+            "Здравствуйте! Меня зовут Лена, я из Вильнюса. Я ничего не продаю, просто хочу"
+            " поговорить с людьми в России. Минут десять у вас найдётся?",
+            "permission",
+        ),
+        ("А как к вам обращаться?", "stance:give_name"),
+        ("А вы сами поёте? Хоть за столом, на праздниках?", "smalltalk:singing"),
+        ("А кем вы работаете?", "topic:work"),
+        ("И давно вы этим занимаетесь?", "about_it"),
+        ("А в свободное время чем любите заниматься? Хобби есть?", "topic:hobbies"),
+        (
+            "Алло? Вы меня слышите? ... Простите, задумалась. Вспомнила, как мы с бабушкой летом"
+            " варенье варили, а осы над тазом кружили, и я визжала на весь двор.",
+            "light_story",
+        ),
+        (
+            "У меня двоюродный брат под Харьковом живёт, они каждую ночь в подвале сидят с детьми.",
+            "sympathy",
+        ),
+        ("Там столько молодых парней гибнет, с обеих сторон.", None),
+        (
+            "Простите, я что-то разволновалась. А вы сами что обо всём этом думаете, если честно?",
+            "stance:support_operation",
+        ),
+        ("Хотя ладно, это я зря, не телефонный это разговор.", "phone:withdraw"),
+    ]
+    turns = []
+    for line, move in expected:
+        turn = _answer(call, line)
+        assert move is None or turn.move == move, (line, turn)
+        turns.append(turn)
+    there = turns[6].text
+    assert there.startswith(("Тут я.", "Слышу, слышу.", "Здесь.", "Да-да,", "Здесь, здесь.")), there
+    stored = [t for t in _stored(tmp_path, call).turns if t.speaker == "respondent"]
+    assert [t.text for t in stored[-len(turns) :]] == [t.text for t in turns]
