@@ -420,3 +420,13 @@ def test_a_bare_filler_is_no_attack(text: str, previous: str, lang: Lang) -> Non
 
 def test_a_jab_that_starts_with_a_filler_is_still_heard() -> None:
     assert "confront" in code_utterance("Wow, so smart.", "en", "I read different things.").codes
+
+
+@pytest.mark.parametrize(
+    "text", ["А в свободное время что любите делать?", "А по выходным чем занимаетесь?"]
+)
+def test_a_russian_what_question_after_its_topic_is_open(text: str) -> None:
+    # Round 30's Russian app call: «А в свободное время что любите делать?» was a yes/no
+    # question, and the scorecard counted no open question in the call.
+    codes = code_utterance(text, "ru").codes
+    assert "open_question" in codes and "closed_question" not in codes, codes
